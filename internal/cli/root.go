@@ -1,0 +1,124 @@
+// Package cli builds the dblings command tree: one file per command, each
+// with an options struct, a constructor and a run function.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses shared by every command.
+const (
+	ExitOK          = 0 // everything passed
+	ExitFailed      = 1 // a check failed, or a command could not do its job
+	ExitEnvironment = 2 // bad usage, or no way to get database servers
+	ExitInterrupted = 130
+)
+
+// IO is where a command reads and writes; tests use buffers.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Interactive is true when a person is at a terminal to answer questions.
+	Interactive bool
+}
+
+// StandardIO is the process's own terminal.
+func StandardIO() IO {
+	interactive := false
+	if fi, err := os.Stdin.Stat(); err == nil {
+		interactive = fi.Mode()&os.ModeCharDevice != 0
+	}
+	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive}
+}
+
+// ExitError carries an exit status through cobra; its message is printed
+// unless empty.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError is a mistake on the command line (exit status 2).
+func usageError(format string, args ...any) error {
+	return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf(format, args...)}
+}
+
+// Main runs the command tree with args and returns the exit status. SIGINT
+// and SIGTERM cancel the command's context, so whatever it started is
+// cleaned up before it returns.
+func Main(args []string, io IO) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	root := NewRootCmd(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(io.Err, "dblings: interrupted; what this run started has been removed")
+		return ExitInterrupted
+	}
+	var exit *ExitError
+	if errors.As(err, &exit) {
+		if exit.Err != nil {
+			fmt.Fprintln(io.Err, "dblings:", exit.Err)
+		}
+		return exit.Code
+	}
+	fmt.Fprintln(io.Err, "dblings:", err)
+	return ExitFailed
+}
+
+// NewRootCmd builds the whole command tree.
+func NewRootCmd(io IO) *cobra.Command {
+	f := &Factory{IO: io}
+	root := &cobra.Command{
+		Use:   "dblings",
+		Short: "A terminal lab for production database patterns",
+		Long: `dblings teaches production database patterns on real, disposable Postgres
+and Redis servers. Run it without arguments to open the lab; use the
+commands below to check, grade and manage lessons from scripts and CI.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLab(cmd.Context(), f)
+		},
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &ExitError{Code: ExitEnvironment, Err: err}
+	})
+	f.addFlags(root)
+	for _, cmd := range []*cobra.Command{
+		newVersionCmd(f),
+		newEnvCmd(f),
+		newDoctorCmd(f),
+	} {
+		root.AddCommand(cmd)
+	}
+	addLessonCommands(root, f)
+	return root
+}

@@ -1,0 +1,84 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+)
+
+// startExternal checks the servers given by URL. Nothing is started, so
+// Stop has nothing to remove. When more Postgres servers are wanted than
+// URLs were given, the URLs are used in turn (each check still gets its own
+// databases).
+func startExternal(ctx context.Context, cfg Config) (*Env, error) {
+	if len(cfg.PostgresURLs) == 0 || cfg.RedisURL == "" {
+		return nil, &UsageError{Msg: "the external environment needs both --pg-url (DBLINGS_PG_URL) and --redis-url (DBLINGS_REDIS_URL)"}
+	}
+	env := &Env{Provider: External}
+	for i := 0; i < cfg.PostgresServers; i++ {
+		u := cfg.PostgresURLs[i%len(cfg.PostgresURLs)]
+		version, err := pingPostgres(ctx, u)
+		if err != nil {
+			return nil, &StartError{Provider: External, Server: "postgres", Err: err}
+		}
+		env.Postgres = append(env.Postgres, Server{URL: u, Version: version})
+	}
+	version, err := pingRedis(ctx, cfg.RedisURL)
+	if err != nil {
+		return nil, &StartError{Provider: External, Server: "redis", Err: err}
+	}
+	env.Redis = Server{URL: cfg.RedisURL, Version: version}
+	return env, nil
+}
+
+// pingPostgres connects and runs a real query; it returns the server version.
+func pingPostgres(ctx context.Context, rawURL string) (string, error) {
+	cfg, err := pgx.ParseConfig(rawURL)
+	if err != nil {
+		return "", &UsageError{Msg: fmt.Sprintf("malformed Postgres URL %q: %v", redact(rawURL), err)}
+	}
+	cfg.ConnectTimeout = 5 * time.Second
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return "", fmt.Errorf("cannot reach %s: %w", redact(rawURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var version string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&version); err != nil {
+		return "", fmt.Errorf("query %s: %w", redact(rawURL), err)
+	}
+	return version, nil
+}
+
+// pingRedis sends PING and reads the server version.
+func pingRedis(ctx context.Context, rawURL string) (string, error) {
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return "", &UsageError{Msg: fmt.Sprintf("malformed Redis URL %q: %v", redact(rawURL), err)}
+	}
+	opts.DialTimeout = 5 * time.Second
+	opts.MaxRetries = -1
+	client := redis.NewClient(opts)
+	defer client.Close()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return "", fmt.Errorf("cannot reach %s: %w", redact(rawURL), err)
+	}
+	info, err := client.InfoMap(ctx, "server").Result()
+	if err != nil {
+		return "", fmt.Errorf("INFO on %s: %w", redact(rawURL), err)
+	}
+	return info["Server"]["redis_version"], nil
+}
+
+// redact hides the password of a URL for messages.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,87 @@
+// Package sandbox starts, finds and removes the disposable Postgres and Redis
+// servers that every dblings run works on.
+//
+// Three providers sit behind one Start call: docker (testcontainers-go),
+// local (the machine's own initdb/postgres and redis-server binaries) and
+// external (servers given by URL, never started or removed). Whatever a
+// provider starts carries the owner's pid and start time, so a later Start can
+// reap what a crashed process left behind.
+package sandbox
+
+import (
+	"context"
+	"fmt"
+)
+
+// Provider names a way of getting servers.
+type Provider string
+
+// The providers, in the order auto-selection tries them.
+const (
+	External Provider = "external"
+	Docker   Provider = "docker"
+	Local    Provider = "local"
+)
+
+// Providers lists the valid provider names, for help texts and errors.
+var Providers = []Provider{Docker, Local, External}
+
+// ParseProvider turns a flag value into a Provider; "" and "auto" mean auto.
+func ParseProvider(s string) (Provider, error) {
+	switch s {
+	case "", "auto":
+		return "", nil
+	case string(Docker), string(Local), string(External):
+		return Provider(s), nil
+	}
+	return "", &UsageError{Msg: fmt.Sprintf("unknown environment %q: choose docker, local or external", s)}
+}
+
+// Config says what to start. The zero value starts one Postgres and one Redis
+// with the provider auto-selection picks.
+type Config struct {
+	// Provider forces a provider; empty means auto-selection.
+	Provider Provider
+	// PostgresURLs and RedisURL are the servers of the external provider.
+	PostgresURLs []string
+	RedisURL     string
+	// PostgresImage and RedisImage are the docker provider's images.
+	PostgresImage string
+	RedisImage    string
+	// PostgresServers is how many Postgres servers to start (at least 1).
+	PostgresServers int
+	// Keep leaves the servers running when the process that started them
+	// exits normally (dblings env up); they are still reaped once it is gone.
+	Keep bool
+}
+
+// Server is one running server, reachable from this machine.
+type Server struct {
+	// URL connects as a superuser (Postgres: to the "postgres" database;
+	// Redis: to logical database 0).
+	URL string `json:"url"`
+	// Version is what the server reports, e.g. "15.18" or "7.0.15".
+	Version string `json:"version"`
+}
+
+// Env is a running environment: at least one Postgres server and one Redis.
+type Env struct {
+	Provider Provider `json:"provider"`
+	Postgres []Server `json:"postgres"`
+	Redis    Server   `json:"redis"`
+	stop     func(context.Context) error
+}
+
+// PrimaryURL is the URL of the first Postgres server.
+func (e *Env) PrimaryURL() string { return e.Postgres[0].URL }
+
+// Stop removes what the provider started; for external it does nothing.
+// It is safe to call more than once.
+func (e *Env) Stop(ctx context.Context) error {
+	if e == nil || e.stop == nil {
+		return nil
+	}
+	stop := e.stop
+	e.stop = nil
+	return stop(ctx)
+}
