@@ -3,11 +3,254 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
+	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
+	tcredis "github.com/testcontainers/testcontainers-go/modules/redis"
+	"github.com/testcontainers/testcontainers-go/wait"
 )
 
-// DockerAvailable reports whether a Docker engine answers.
-func DockerAvailable(ctx context.Context) error { return errors.New("not implemented") }
+// Default images of the docker provider; DBLINGS_PG_IMAGE and
+// DBLINGS_REDIS_IMAGE override them.
+const (
+	DefaultPostgresImage = "postgres:17-alpine"
+	DefaultRedisImage    = "redis:7-alpine"
+)
+
+// loopback is where published ports are bound: testcontainers binds every
+// interface by default, which on workshop wifi would expose the database.
+var loopback = netip.MustParseAddr("127.0.0.1")
+
+// dockerClient talks to the engine named by DOCKER_HOST, or the default socket.
+func dockerClient() (*client.Client, error) {
+	return client.New(client.FromEnv, client.WithAPIVersionNegotiation())
+}
+
+// DockerAvailable reports whether a Docker engine answers a ping.
+func DockerAvailable(ctx context.Context) error {
+	cli, err := dockerClient()
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
+		return errors.New("no Docker engine answers (is Docker running?)")
+	}
+	return nil
+}
+
+// dockerEnv tracks the containers of one environment.
+type dockerEnv struct {
+	mu         sync.Mutex
+	containers []testcontainers.Container
+}
 
 func startDocker(ctx context.Context, cfg Config) (*Env, error) {
-	return nil, errors.New("docker provider not implemented yet")
+	if err := DockerAvailable(ctx); err != nil {
+		return nil, &StartError{Provider: Docker, Server: "servers", Err: err}
+	}
+	if err := ReapDocker(ctx); err != nil {
+		return nil, &StartError{Provider: Docker, Server: "servers", Err: fmt.Errorf("remove stale containers: %w", err)}
+	}
+	de := &dockerEnv{}
+	env := &Env{Provider: Docker, Postgres: make([]Server, cfg.PostgresServers), stop: de.stop}
+	password := randomPassword()
+	labels := self().labels()
+
+	errs := make([]error, cfg.PostgresServers+1)
+	var wg sync.WaitGroup
+	for i := range env.Postgres {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			env.Postgres[i], errs[i] = de.runPostgres(ctx, orDefault(cfg.PostgresImage, DefaultPostgresImage), password, labels)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		env.Redis, errs[len(errs)-1] = de.runRedis(ctx, orDefault(cfg.RedisImage, DefaultRedisImage), password, labels)
+	}()
+	wg.Wait()
+	return env, errors.Join(errs...)
+}
+
+// common options for every container of ours.
+func commonCustomizers(labels map[string]string, port string) []testcontainers.ContainerCustomizer {
+	l := map[string]string{Label: "1"}
+	for k, v := range labels {
+		l[k] = v
+	}
+	return []testcontainers.ContainerCustomizer{
+		testcontainers.WithLogger(tclog.NewNoopLogger()),
+		testcontainers.WithLabels(l),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			hc.PortBindings = network.PortMap{network.MustParsePort(port): {{HostIP: loopback}}}
+		}),
+		// Readiness is proven by a real query or PING below; the port wait
+		// only makes sure the mapping exists.
+		testcontainers.WithWaitStrategy(wait.ForMappedPort(port)),
+	}
+}
+
+func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, labels map[string]string) (Server, error) {
+	opts := append(commonCustomizers(labels, "5432/tcp"),
+		tcpostgres.WithUsername("postgres"),
+		tcpostgres.WithPassword(password),
+		tcpostgres.WithDatabase("postgres"),
+		testcontainers.WithCmdArgs("-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"),
+	)
+	ctr, err := runGuarded(func() (testcontainers.Container, error) {
+		c, err := tcpostgres.Run(ctx, image, opts...)
+		if c == nil { // a nil *PostgresContainer must not become a non-nil interface
+			return nil, err
+		}
+		return c, err
+	})
+	de.track(ctr)
+	if err != nil {
+		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: imageHint(image, err)}
+	}
+	port, err := ctr.MappedPort(ctx, "5432/tcp")
+	if err != nil {
+		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: err}
+	}
+	u := url.URL{Scheme: "postgres", User: url.UserPassword("postgres", password),
+		Host: fmt.Sprintf("127.0.0.1:%d", port.Num()), Path: "/postgres", RawQuery: "sslmode=disable"}
+	version, err := waitReadyContainer(ctx, func(ctx context.Context) (string, error) { return pingPostgres(ctx, u.String()) })
+	if err != nil {
+		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: err}
+	}
+	return Server{URL: u.String(), Version: version}, nil
+}
+
+func (de *dockerEnv) runRedis(ctx context.Context, image, password string, labels map[string]string) (Server, error) {
+	opts := append(commonCustomizers(labels, "6379/tcp"),
+		testcontainers.WithCmd("redis-server", "--requirepass", password, "--save", "", "--appendonly", "no"),
+	)
+	ctr, err := runGuarded(func() (testcontainers.Container, error) {
+		c, err := tcredis.Run(ctx, image, opts...)
+		if c == nil {
+			return nil, err
+		}
+		return c, err
+	})
+	de.track(ctr)
+	if err != nil {
+		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: imageHint(image, err)}
+	}
+	port, err := ctr.MappedPort(ctx, "6379/tcp")
+	if err != nil {
+		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: err}
+	}
+	u := fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", password, port.Num())
+	version, err := waitReadyContainer(ctx, func(ctx context.Context) (string, error) { return pingRedis(ctx, u) })
+	if err != nil {
+		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: err}
+	}
+	return Server{URL: u, Version: version}, nil
+}
+
+// runGuarded turns a panic inside testcontainers (it has panicked when the
+// engine vanished mid-way) into an error.
+func runGuarded(run func() (testcontainers.Container, error)) (ctr testcontainers.Container, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("docker: %v", r)
+		}
+	}()
+	return run()
+}
+
+func imageHint(image string, err error) error {
+	return fmt.Errorf("run image %s: %w (if the image cannot be pulled here, build or load it, or set DBLINGS_PG_IMAGE / DBLINGS_REDIS_IMAGE)", image, err)
+}
+
+// waitReadyContainer polls until the server answers; a container's port
+// proxy accepts connections before the server inside listens.
+func waitReadyContainer(ctx context.Context, ping func(context.Context) (string, error)) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	for {
+		attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
+		version, err := ping(attempt)
+		cancelAttempt()
+		if err == nil {
+			return version, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("not ready after %s: %w", readyTimeout, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func (de *dockerEnv) track(c testcontainers.Container) {
+	if c == nil {
+		return
+	}
+	de.mu.Lock()
+	de.containers = append(de.containers, c)
+	de.mu.Unlock()
+}
+
+func (de *dockerEnv) stop(ctx context.Context) error {
+	de.mu.Lock()
+	ctrs := de.containers
+	de.containers = nil
+	de.mu.Unlock()
+	errs := make([]error, len(ctrs))
+	var wg sync.WaitGroup
+	for i, c := range ctrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c.Terminate(ctx, testcontainers.StopTimeout(0))
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// ReapDocker removes labelled containers whose owning process is gone.
+func ReapDocker(ctx context.Context) error {
+	cli, err := dockerClient()
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	list, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("label", Label)})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range list.Items {
+		if ownerFromLabels(c.Labels).alive() {
+			continue
+		}
+		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

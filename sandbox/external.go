@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,7 @@ func pingPostgres(ctx context.Context, rawURL string) (string, error) {
 	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&version); err != nil {
 		return "", fmt.Errorf("query %s: %w", redact(rawURL), err)
 	}
+	version, _, _ = strings.Cut(version, " ") // "15.20 (Debian 15.20-0+deb12u1)"
 	return version, nil
 }
 

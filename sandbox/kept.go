@@ -2,11 +2,145 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
 )
 
-// LoadKept returns the environment kept by "dblings env up" in workspace,
-// if its owner is still alive and its servers answer.
+// A kept environment is started by "dblings env up" and owned by a
+// background keeper process; later commands in the same workspace reuse it.
+// Its record lives in <workspace>/.dblings/env.json.
+
+// KeptRecord is the content of env.json.
+type KeptRecord struct {
+	Env
+	Owner     owner     `json:"owner"`
+	StartedAt time.Time `json:"started_at"`
+}
+
+// ErrNoKept means no live kept environment belongs to the workspace.
+var ErrNoKept = errors.New("no environment kept by \"dblings env up\" in this workspace")
+
+// KeptPath is where the record of the workspace's kept environment lives.
+func KeptPath(workspace string) string { return filepath.Join(workspace, ".dblings", "env.json") }
+
+// SaveKept records env as kept by the calling process.
+func SaveKept(workspace string, env *Env) error {
+	rec := KeptRecord{Env: *env, Owner: self(), StartedAt: time.Now()}
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := KeptPath(workspace)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil { // it holds passwords
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// RemoveKept deletes the record (the keeper calls it as it stops).
+func RemoveKept(workspace string) error {
+	err := os.Remove(KeptPath(workspace))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// ReadKept reads the record without checking the servers.
+func ReadKept(workspace string) (*KeptRecord, error) {
+	b, err := os.ReadFile(KeptPath(workspace))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNoKept
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rec KeptRecord
+	if err := json.Unmarshal(b, &rec); err != nil || len(rec.Postgres) == 0 {
+		return nil, fmt.Errorf("%s is damaged; run \"dblings env down\" and \"dblings env up\" again", KeptPath(workspace))
+	}
+	return &rec, nil
+}
+
+// OwnerAlive reports whether the keeper process still runs.
+func (r *KeptRecord) OwnerAlive() bool { return r.Owner.alive() }
+
+// OwnerPID is the keeper's process id.
+func (r *KeptRecord) OwnerPID() int { return r.Owner.PID }
+
+// LoadKept returns the workspace's kept environment if its keeper is alive
+// and every server answers. A record whose keeper is gone is removed.
 func LoadKept(ctx context.Context, workspace string) (*Env, error) {
-	return nil, errors.New("no kept environment")
+	rec, err := ReadKept(workspace)
+	if err != nil {
+		return nil, err
+	}
+	if !rec.Owner.alive() {
+		_ = RemoveKept(workspace)
+		return nil, ErrNoKept
+	}
+	if err := rec.Env.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("the kept environment does not answer: %w", err)
+	}
+	env := rec.Env
+	return &env, nil
+}
+
+// Ping checks every server of the environment at once.
+func (e *Env) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	errs := make([]error, len(e.Postgres)+1)
+	var wg sync.WaitGroup
+	for i, s := range e.Postgres {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = pingPostgres(ctx, s.URL) }()
+	}
+	wg.Add(1)
+	go func() { defer wg.Done(); _, errs[len(errs)-1] = pingRedis(ctx, e.Redis.URL) }()
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// StopKept asks the keeper to stop its environment and waits until it has.
+// If the keeper does not stop in time it is killed, and the reapers remove
+// what it left.
+func StopKept(ctx context.Context, workspace string) error {
+	rec, err := ReadKept(workspace)
+	if err != nil {
+		return err
+	}
+	if rec.Owner.alive() {
+		_ = syscall.Kill(rec.Owner.PID, syscall.SIGTERM)
+		deadline := time.Now().Add(30 * time.Second)
+		for rec.Owner.alive() && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if rec.Owner.alive() {
+			_ = syscall.Kill(rec.Owner.PID, syscall.SIGKILL)
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	_ = RemoveKept(workspace)
+	return Reap(ctx)
+}
+
+// Reap removes whatever dead dblings processes left behind: containers and
+// local server directories. A Docker engine that does not answer is skipped.
+func Reap(ctx context.Context) error {
+	reapLocal()
+	if DockerAvailable(ctx) != nil {
+		return nil
+	}
+	return ReapDocker(ctx)
 }

@@ -2,13 +2,268 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/shirou/gopsutil/v4/process"
 )
 
-type localBinaries struct{}
+// localBinaries are the server programs the local provider runs.
+type localBinaries struct {
+	InitDB, Postgres, Redis string
+}
 
-func findLocalBinaries() (localBinaries, error) { return localBinaries{}, errors.New("not implemented") }
+// findLocalBinaries looks for initdb and postgres in PATH, then in the
+// newest /usr/lib/postgresql/<major>/bin (Debian and Ubuntu keep them out of
+// PATH), and for redis-server in PATH.
+func findLocalBinaries() (localBinaries, error) {
+	var b localBinaries
+	var missing []string
+	pgDirs := postgresBinDirs()
+	b.InitDB = lookBinary("initdb", pgDirs)
+	b.Postgres = lookBinary("postgres", pgDirs)
+	b.Redis = lookBinary("redis-server", nil)
+	if b.InitDB == "" || b.Postgres == "" {
+		missing = append(missing, "PostgreSQL server binaries (initdb, postgres)")
+	}
+	if b.Redis == "" {
+		missing = append(missing, "redis-server")
+	}
+	if len(missing) > 0 {
+		return b, fmt.Errorf("not found: %s", strings.Join(missing, " and "))
+	}
+	return b, nil
+}
+
+// postgresBinDirs lists /usr/lib/postgresql/*/bin, newest major first.
+func postgresBinDirs() []string {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	major := func(d string) int {
+		n, _ := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		return n
+	}
+	sort.Slice(dirs, func(i, j int) bool { return major(dirs[i]) > major(dirs[j]) })
+	return dirs
+}
+
+// lookBinary prefers the versioned directories, so that initdb and postgres
+// come from the same major version.
+func lookBinary(name string, dirs []string) string {
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// localDirPrefix names the temporary directories of the local provider;
+// the reaper looks for them.
+const localDirPrefix = "dblings-local-"
+
+// localRecord is written to <dir>/owner.json: who owns the directory and
+// which server processes run in it, so a later run can reap them.
+type localRecord struct {
+	Owner     owner   `json:"owner"`
+	Processes []owner `json:"processes"`
+}
+
+// localEnv is the running state of one local environment.
+type localEnv struct {
+	dir   string
+	cred  *syscall.Credential
+	mu    sync.Mutex
+	procs []*exec.Cmd
+	rec   localRecord
+}
 
 func startLocal(ctx context.Context, cfg Config) (*Env, error) {
-	return nil, errors.New("local provider not implemented yet")
+	bins, err := findLocalBinaries()
+	if err != nil {
+		return nil, &StartError{Provider: Local, Server: "servers", Err: err}
+	}
+	reapLocal()
+	le, err := newLocalEnv()
+	if err != nil {
+		return nil, &StartError{Provider: Local, Server: "servers", Err: err}
+	}
+	env := &Env{Provider: Local, Postgres: make([]Server, cfg.PostgresServers), stop: le.stop}
+	password := randomPassword()
+
+	var wg sync.WaitGroup
+	var redisErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		env.Redis, redisErr = le.startRedis(ctx, bins.Redis, password)
+	}()
+	pgErr := le.startPostgresServers(ctx, bins, password, env.Postgres)
+	wg.Wait()
+	if err := errors.Join(pgErr, redisErr); err != nil {
+		return env, err
+	}
+	return env, nil
+}
+
+func newLocalEnv() (*localEnv, error) {
+	dir, err := os.MkdirTemp("", localDirPrefix)
+	if err != nil {
+		return nil, err
+	}
+	le := &localEnv{dir: dir, rec: localRecord{Owner: self()}}
+	// Postgres refuses to run as root, so as root the servers run as the
+	// unprivileged "nobody", which must be able to enter the directory.
+	if os.Geteuid() == 0 {
+		cred, err := unprivilegedUser()
+		if err != nil {
+			return le, err
+		}
+		le.cred = cred
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return le, err
+		}
+	}
+	return le, le.writeRecord()
+}
+
+func unprivilegedUser() (*syscall.Credential, error) {
+	u, err := user.Lookup("nobody")
+	if err != nil {
+		return nil, fmt.Errorf("running as root, and no unprivileged user \"nobody\" to run the servers as: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// mkdir makes a directory the servers' user owns.
+func (le *localEnv) mkdir(name string) (string, error) {
+	p := filepath.Join(le.dir, name)
+	if err := os.Mkdir(p, 0o700); err != nil {
+		return "", err
+	}
+	if le.cred != nil {
+		return p, os.Chown(p, int(le.cred.Uid), int(le.cred.Gid))
+	}
+	return p, nil
+}
+
+// command prepares a server process: its own process group (so a Ctrl-C in
+// the terminal reaches dblings, which stops the servers in order) and the
+// unprivileged user when running as root.
+func (le *localEnv) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: le.cred}
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	return cmd
+}
+
+// launch starts a long-running server and records it for the reaper.
+func (le *localEnv) launch(cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	o := owner{PID: cmd.Process.Pid, Host: le.rec.Owner.Host}
+	if p, err := process.NewProcess(int32(o.PID)); err == nil {
+		o.Started, _ = p.CreateTime()
+	}
+	le.mu.Lock()
+	le.procs = append(le.procs, cmd)
+	le.rec.Processes = append(le.rec.Processes, o)
+	le.mu.Unlock()
+	return le.writeRecord()
+}
+
+func (le *localEnv) writeRecord() error {
+	le.mu.Lock()
+	b, err := json.Marshal(le.rec)
+	le.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(le.dir, "owner.json.tmp")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(le.dir, "owner.json"))
+}
+
+// stop ends the servers (fast shutdown: the data is disposable) and removes
+// the directory.
+func (le *localEnv) stop(context.Context) error {
+	le.mu.Lock()
+	procs := le.procs
+	le.procs = nil
+	le.mu.Unlock()
+	for _, cmd := range procs {
+		_ = cmd.Process.Signal(syscall.SIGQUIT) // postgres: immediate shutdown; redis: quit
+	}
+	for _, cmd := range procs {
+		waitOrKill(cmd, 5*time.Second)
+	}
+	return os.RemoveAll(le.dir)
+}
+
+func waitOrKill(cmd *exec.Cmd, grace time.Duration) {
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+}
+
+// reapLocal removes the directories and servers of local environments whose
+// owner is gone (a crash, kill -9).
+func reapLocal() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), localDirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner.json"))
+		var rec localRecord
+		if err != nil || json.Unmarshal(b, &rec) != nil {
+			// Written at creation; missing only if creation itself crashed.
+			if fi, serr := os.Stat(dir); serr == nil && time.Since(fi.ModTime()) > time.Minute {
+				_ = os.RemoveAll(dir)
+			}
+			continue
+		}
+		if rec.Owner.alive() {
+			continue
+		}
+		for _, p := range rec.Processes {
+			if p.alive() {
+				_ = syscall.Kill(-p.PID, syscall.SIGKILL)
+				_ = syscall.Kill(p.PID, syscall.SIGKILL)
+			}
+		}
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// Binary is a program the local provider needs and where it was found
+// (empty: not found).
+type Binary struct{ Name, Path string }
+
+// LocalBinaries reports where the local provider finds its programs, for doctor.
+func LocalBinaries() []Binary {
+	b, _ := findLocalBinaries()
+	return []Binary{{"initdb", b.InitDB}, {"postgres", b.Postgres}, {"redis-server", b.Redis}}
 }

@@ -101,6 +101,12 @@ commands below to check, grade and manage lessons from scripts and CI.`,
 		SilenceErrors: true,
 		Version:       version(),
 		Args:          cobra.NoArgs,
+		// Global flags are checked before any command does work, so a typo
+		// in --env fails at once with exit status 2.
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			_, err := f.SandboxConfig(1)
+			return err
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLab(cmd.Context(), f)
 		},

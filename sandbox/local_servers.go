@@ -1,0 +1,221 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// readyTimeout bounds how long a freshly started server may take to answer.
+const readyTimeout = 60 * time.Second
+
+// startPostgresServers initializes one data directory, copies it for the
+// other servers (much cheaper than running initdb again), and starts every
+// server in parallel.
+func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries, password string, out []Server) error {
+	first, err := le.initdb(ctx, bins.InitDB, password)
+	if err != nil {
+		return &StartError{Provider: Local, Server: "postgres", Err: err}
+	}
+	errs := make([]error, len(out))
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			data := first
+			if i > 0 {
+				if data, errs[i] = le.copyDir(first, fmt.Sprintf("pg%d", i)); errs[i] != nil {
+					return
+				}
+			}
+			out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, data, password)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return &StartError{Provider: Local, Server: "postgres", Err: err}
+		}
+	}
+	return nil
+}
+
+func (le *localEnv) initdb(ctx context.Context, initdb, password string) (string, error) {
+	data, err := le.mkdir("pg0")
+	if err != nil {
+		return "", err
+	}
+	pwfile := filepath.Join(le.dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	defer os.Remove(pwfile)
+	cmd := le.command(initdb, "-D", data, "-U", "postgres", "--pwfile", pwfile,
+		"--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("initdb: %v\n%s", err, tail(string(out), 20))
+	}
+	_ = ctx
+	return data, nil
+}
+
+// runPostgres starts one server on a free loopback port and waits until it
+// answers a query. A port taken between choosing and binding is retried.
+func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password string) (Server, error) {
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return Server{}, err
+		}
+		logPath := data + ".log"
+		logFile, err := os.Create(logPath)
+		if err != nil {
+			return Server{}, err
+		}
+		cmd := le.command(postgres, "-D", data, "-p", strconv.Itoa(port),
+			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+data,
+			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+			"-c", "max_connections=200")
+		cmd.Stdout, cmd.Stderr = logFile, logFile
+		err = le.launch(cmd)
+		logFile.Close()
+		if err != nil {
+			return Server{}, err
+		}
+		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
+		version, err := waitReady(ctx, cmd.Process.Pid, func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })
+		if err == nil {
+			return Server{URL: url, Version: version}, nil
+		}
+		lastErr = fmt.Errorf("%w\n%s", err, tail(readFile(logPath), 10))
+		if !strings.Contains(readFile(logPath), "could not bind") {
+			break
+		}
+	}
+	return Server{}, lastErr
+}
+
+func (le *localEnv) startRedis(ctx context.Context, redisServer, password string) (Server, error) {
+	dir, err := le.mkdir("redis")
+	if err != nil {
+		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+	}
+	port, err := freePort()
+	if err != nil {
+		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+	}
+	logPath := filepath.Join(le.dir, "redis.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+	}
+	defer logFile.Close()
+	cmd := le.command(redisServer, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--requirepass", password, "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no")
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := le.launch(cmd); err != nil {
+		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+	}
+	url := fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", password, port)
+	version, err := waitReady(ctx, cmd.Process.Pid, func(ctx context.Context) (string, error) { return pingRedis(ctx, url) })
+	if err != nil {
+		return Server{}, &StartError{Provider: Local, Server: "redis", Err: fmt.Errorf("%w\n%s", err, tail(readFile(logPath), 10))}
+	}
+	return Server{URL: url, Version: version}, nil
+}
+
+// waitReady polls ping until it succeeds, the process exits, or time runs out.
+func waitReady(ctx context.Context, pid int, ping func(context.Context) (string, error)) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	for {
+		attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
+		version, err := ping(attempt)
+		cancelAttempt()
+		if err == nil {
+			return version, nil
+		}
+		if !processRunning(pid) {
+			return "", fmt.Errorf("the server exited during start-up")
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("not ready after %s: %w", readyTimeout, err)
+		case <-time.After(15 * time.Millisecond):
+		}
+	}
+}
+
+// freePort asks the kernel for a free loopback port.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// copyDir copies a data directory, keeping modes and the owner.
+func (le *localEnv) copyDir(src, name string) (string, error) {
+	dst := filepath.Join(le.dir, name)
+	err := filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if fi.IsDir() {
+			if err := os.Mkdir(target, fi.Mode().Perm()); err != nil {
+				return err
+			}
+		} else if err := copyFile(path, target, fi.Mode().Perm()); err != nil {
+			return err
+		}
+		if le.cred != nil {
+			return os.Lchown(target, int(le.cred.Uid), int(le.cred.Gid))
+		}
+		return nil
+	})
+	return dst, err
+}
+
+func copyFile(src, dst string, mode os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func readFile(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
+}
+
+// tail keeps the last n lines of a log, for error messages.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
