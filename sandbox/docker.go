@@ -61,6 +61,9 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 	if err := DockerAvailable(ctx); err != nil {
 		return nil, &StartError{Provider: Docker, Server: "servers", Err: err}
 	}
+	// testcontainers logs its connection banner through a process-wide
+	// logger that no request option reaches; it would scribble over the TUI.
+	tclog.SetDefault(tclog.NewNoopLogger())
 	if err := ReapDocker(ctx); err != nil {
 		return nil, &StartError{Provider: Docker, Server: "servers", Err: fmt.Errorf("remove stale containers: %w", err)}
 	}

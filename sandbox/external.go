@@ -19,6 +19,9 @@ func startExternal(ctx context.Context, cfg Config) (*Env, error) {
 	if len(cfg.PostgresURLs) == 0 || cfg.RedisURL == "" {
 		return nil, &UsageError{Msg: "the external environment needs both --pg-url (DBLINGS_PG_URL) and --redis-url (DBLINGS_REDIS_URL)"}
 	}
+	if err := validateURLs(cfg); err != nil {
+		return nil, err
+	}
 	env := &Env{Provider: External}
 	for i := 0; i < cfg.PostgresServers; i++ {
 		u := cfg.PostgresURLs[i%len(cfg.PostgresURLs)]
@@ -34,6 +37,19 @@ func startExternal(ctx context.Context, cfg Config) (*Env, error) {
 	}
 	env.Redis = Server{URL: cfg.RedisURL, Version: version}
 	return env, nil
+}
+
+// validateURLs rejects malformed URLs before anything touches the network.
+func validateURLs(cfg Config) error {
+	for _, u := range cfg.PostgresURLs {
+		if _, err := pgx.ParseConfig(u); err != nil {
+			return &UsageError{Msg: fmt.Sprintf("malformed Postgres URL %q: %v", redact(u), err)}
+		}
+	}
+	if _, err := redis.ParseURL(cfg.RedisURL); err != nil {
+		return &UsageError{Msg: fmt.Sprintf("malformed Redis URL %q: %v", redact(cfg.RedisURL), err)}
+	}
+	return nil
 }
 
 // pingPostgres connects and runs a real query; it returns the server version.

@@ -59,3 +59,26 @@ func splitComma(s string) []string {
 	}
 	return out
 }
+
+// RequireDocker skips the test when no Docker engine answers, or fails it
+// when DBLINGS_REQUIRE_DOCKER=1 (as in CI, where a missing engine is a
+// broken machine, not a reason to pass).
+func RequireDocker(tb testing.TB) {
+	tb.Helper()
+	if err := sandbox.DockerAvailable(context.Background()); err != nil {
+		if os.Getenv("DBLINGS_REQUIRE_DOCKER") == "1" {
+			tb.Fatalf("DBLINGS_REQUIRE_DOCKER=1 but %v", err)
+		}
+		tb.Skipf("docker tests skipped: %v", err)
+	}
+}
+
+// RequireLocal fails the test when the local server binaries are missing.
+func RequireLocal(tb testing.TB) {
+	tb.Helper()
+	for _, b := range sandbox.LocalBinaries() {
+		if b.Path == "" {
+			tb.Fatalf("the local provider needs %s; install PostgreSQL and redis-server", b.Name)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+# The two commands a learner needs: make run (open the lab) and make test.
+GO      ?= go
+BIN     := bin/dblings
+PKGS    := ./...
+
+.PHONY: run build test unit verify bench vet fmt clean
+
+run: build ## build dblings and open the lab
+	./$(BIN)
+
+build:
+	$(GO) build -o $(BIN) .
+
+test: vet unit verify ## everything CI runs: vet, unit and integration tests, lesson verification
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (echo "gofmt needed:"; gofmt -l .; exit 1)
+
+unit:
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+verify: build ## every reference solution passes its check and every stub fails
+	./$(BIN) verify
+
+bench: ## start-up, fixture, clone and check timings (prints tables)
+	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./sandbox/ ./fixtures/ ./checker/...
+
+clean:
+	rm -rf bin
