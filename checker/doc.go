@@ -1,0 +1,56 @@
+// Package checker is the assertion library of dblings lesson checks: it
+// hands the learner's code traced database handles, gathers evidence (query
+// plans, round trips, Redis commands, timings, concurrency outcomes) and
+// writes one JSON record per assertion for the runner and the TUI.
+//
+// # A check
+//
+// A lesson's check is exercises/<NN-lesson>/check_test.go, built with the
+// tag dblings and run by `dblings check`, which passes the servers and the
+// report file in the environment ([EnvPGURL], [EnvShardURLs], [EnvRedisURL],
+// [EnvReport]). A check starts with [New]:
+//
+//	c := checker.New(t)
+//	err := exercise.CreateIndex(c.Ctx(), c.Pool())
+//	c.RequireNoError("your migration runs", err)
+//	plan, err := checker.Explain(c.Ctx(), c.Admin(), query, 42)
+//	c.RequireNoError("explain the query", err)
+//	scans := plan.SeqScans("posts")
+//	c.Assert("no Seq Scan on posts", len(scans) == 0, message, checker.Evidence{Plan: plan})
+//
+// [Check.Pool], [Check.Redis] and [Check.Shards] are the handles the
+// learner's code receives; they carry a [QueryLog] or a [CommandLog], so
+// nothing the code sends escapes the counts. [Check.Admin] and
+// [Check.AdminRedis] are the checker's own, untraced. Every Postgres
+// connection has statement, lock and idle-in-transaction timeouts (see
+// [Option]). When the test ends the check fails if the learner's code left
+// a connection checked out, and closes everything without hanging on it.
+//
+// # Records
+//
+// [Check.Assert] writes a [Record] (name, ok, message, [Evidence]) as one
+// line of the report file and, when the assertion failed, fails the test
+// without stopping it; [Check.Require] stops it. The message is for the
+// learner: say what was found and what was expected, e.g. "Seq Scan on
+// posts, 999,980 rows removed by filter; expected an Index Scan whose
+// leading column is author_id". [FormatCount] prints counts that way.
+//
+// # Evidence
+//
+//   - Plans: [Explain] runs EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) inside a
+//     rolled-back transaction and returns a [Plan] tree with helpers
+//     ([Plan.Find], [Plan.SeqScans], [Plan.HasSort], [Plan.IndexesUsed],
+//     [Plan.RowsScanned], [Plan.TotalBuffers]); [IndexColumns] and [Indexes]
+//     read index definitions from the catalogs.
+//   - Round trips: [QueryLog] sees queries, batches and copies
+//     ([QueryLog.RoundTrips], [Filter]); [CommandLog] sees Redis commands
+//     and pipelines ([CommandLog.Count]).
+//   - Timing: [Compare] measures a candidate against a baseline in the same
+//     run, interleaved, on medians. Timing supports deterministic evidence
+//     (rows, buffers, round trips); it never decides alone.
+//   - Concurrency: [RunConcurrently] runs N goroutines against the learner's
+//     code and turns their errors and panics into counts.
+//   - Errors: Postgres errors are told apart by SQLSTATE ([SQLState],
+//     [IsSerializationFailure], [IsLockTimeout], [IsStatementTimeout]), never
+//     by their text.
+package checker

@@ -1,0 +1,177 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dblings/dblings/lessons"
+)
+
+// compileLimit bounds the compile phase. It is generous because the first
+// build on a cold cache compiles pgx and go-redis, which takes a minute on
+// a busy two-core machine; a warm build takes about a second.
+const compileLimit = 5 * time.Minute
+
+// Build is a lesson's check compiled and ready to run (or the compile
+// error that stopped it). Build.Run runs it; Close removes its files.
+type Build struct {
+	lesson  lessons.Lesson
+	opts    Options
+	dir     string // temporary: the overlay files and the test binary
+	binary  string
+	origins map[string]string // overlay content file → the path it stands for
+	started time.Time
+	compile time.Duration
+	// done is the final result when the check cannot run: it did not
+	// compile, or the lesson is missing from this build.
+	done *Result
+}
+
+// Compile builds the test binary of a lesson's check with go test -c,
+// laying the pristine check and checker files (and, by mode, the stub or the
+// solution) over the workspace. Compiling touches no database, so one
+// lesson can compile while another runs. The error is for bad options or a
+// cancelled ctx; a learner's compile error is a result.
+func Compile(ctx context.Context, l lessons.Lesson, opts Options) (*Build, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	b := &Build{lesson: l, opts: opts, started: time.Now()}
+	opts.progress(PhaseCompiling)
+	dir, err := os.MkdirTemp("", "dblings-check-")
+	if err != nil {
+		return nil, fmt.Errorf("make a folder for the check build: %w", err)
+	}
+	b.dir = dir
+	b.binary = filepath.Join(dir, "check.test")
+
+	ov, err := planOverlay(opts.Workspace, l, opts.Mode, opts.sources(), opts.Replace)
+	if err != nil {
+		b.done = b.result(Errored, err.Error())
+		return b, nil
+	}
+	overlayFile, origins, err := ov.write(dir)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("write the check overlay: %w", err)
+	}
+	b.origins = origins
+	if err := b.goTestC(ctx, overlayFile); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (o Options) validate() error {
+	if o.Env == nil || len(o.Env.Postgres) == 0 {
+		return errors.New("run: Options.Env must hold at least one Postgres server")
+	}
+	if _, err := os.Stat(filepath.Join(o.Workspace, "go.mod")); err != nil {
+		return fmt.Errorf("%s is not a dblings workspace (no go.mod): %w", o.Workspace, err)
+	}
+	return nil
+}
+
+// goTestC runs the compile phase and records its verdict when it fails.
+func (b *Build) goTestC(ctx context.Context, overlayFile string) error {
+	cctx, cancel := context.WithTimeout(ctx, compileLimit)
+	defer cancel()
+	var lines []string
+	collect := &lineWriter{fn: func(line []byte) { lines = append(lines, buildLine(line)...) }}
+	// -vet=off: vet's findings are not compile errors, and skipping vet
+	// keeps edit-to-verdict short. -ldflags=-w leaves out DWARF, which
+	// nobody debugs a check with: linking gets a third faster, and stack
+	// traces keep their file:line.
+	cmd := exec.CommandContext(cctx, "go", "test", "-c", "-o", b.binary, "-vet=off",
+		"-tags", "dblings", "-ldflags=-w", "-overlay", overlayFile, "-json", b.lesson.Package())
+	cmd.Dir = b.opts.Workspace
+	cmd.Stdout = collect
+	cmd.Stderr = collect
+	cmd.WaitDelay = 5 * time.Second
+	inOwnGroup(cmd)
+
+	start := time.Now()
+	err := cmd.Run()
+	collect.Flush()
+	b.compile = time.Since(start)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, exec.ErrNotFound):
+		b.done = b.result(Errored, "checks are built with the Go toolchain, and no `go` command was found on PATH; install Go from https://go.dev/dl/")
+	case cctx.Err() != nil:
+		b.done = b.result(Errored, fmt.Sprintf("compiling the check took longer than %s; is the machine very busy?", compileLimit))
+	case err != nil:
+		b.done = b.result(CompileError, "the code does not compile")
+		b.done.CompileErrors = parseDiagnostics(lines, b.relPath)
+	}
+	return nil
+}
+
+// buildLine keeps the compiler's words from one line of go test -json -c
+// output: build-output events carry them; other events (the "FAIL [build
+// failed]" summary) do not; plain lines are the go command's own errors.
+func buildLine(line []byte) []string {
+	ev := parseEvent(line)
+	switch {
+	case ev.Action == ActionBuildOutput:
+		return strings.Split(strings.TrimSuffix(ev.Output, "\n"), "\n")
+	case ev.Action == ActionOutput && ev.Package == "" && ev.ImportPath == "":
+		return []string{strings.TrimSuffix(ev.Output, "\n")}
+	}
+	return nil
+}
+
+// relPath maps a path the compiler or a stack trace printed to the file
+// the learner knows, relative to the workspace. Overlay content files
+// (which the compiler names by their own path) map to the file they stand
+// for. They are matched by their tail, "overlay/<n>-<name>", because the go
+// command shortens paths by cutting the workspace path off as a string
+// prefix: with the workspace /tmp/dblings, /tmp/dblings-check-1/overlay/…
+// comes out as ".-check-1/overlay/…".
+func (b *Build) relPath(p string) string {
+	slashed := filepath.ToSlash(p)
+	for file, target := range b.origins {
+		if strings.HasSuffix(slashed, "/overlay/"+filepath.Base(file)) {
+			p = target
+			break
+		}
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(b.opts.Workspace, p)
+	}
+	rel, err := filepath.Rel(b.opts.Workspace, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// result starts a Result for this build.
+func (b *Build) result(v Verdict, msg string) *Result {
+	return &Result{
+		Lesson:  b.lesson,
+		Mode:    b.opts.Mode,
+		Verdict: v,
+		Message: msg,
+		Started: b.started,
+		Timings: Timings{Compile: b.compile},
+	}
+}
+
+// Close removes the build's files. It is safe to call more than once.
+func (b *Build) Close() error {
+	if b == nil || b.dir == "" {
+		return nil
+	}
+	dir := b.dir
+	b.dir = ""
+	return os.RemoveAll(dir)
+}

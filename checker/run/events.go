@@ -1,0 +1,150 @@
+package run
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Event is one line of go test -json (test2json) output. Build events
+// (build-output, build-fail) carry ImportPath instead of Package.
+type Event struct {
+	Time       time.Time `json:",omitempty"`
+	Action     Action
+	Package    string  `json:",omitempty"`
+	ImportPath string  `json:",omitempty"`
+	Test       string  `json:",omitempty"`
+	Elapsed    float64 `json:",omitempty"`
+	Output     string  `json:",omitempty"`
+}
+
+// Action is what an Event reports.
+type Action string
+
+// The actions test2json emits.
+const (
+	ActionStart       Action = "start"
+	ActionRun         Action = "run"
+	ActionPause       Action = "pause"
+	ActionCont        Action = "cont"
+	ActionPass        Action = "pass"
+	ActionFail        Action = "fail"
+	ActionSkip        Action = "skip"
+	ActionOutput      Action = "output"
+	ActionBench       Action = "bench"
+	ActionBuildOutput Action = "build-output"
+	ActionBuildFail   Action = "build-fail"
+)
+
+// IsTerminal reports whether the action ends a test or package.
+func (a Action) IsTerminal() bool { return a == ActionPass || a == ActionFail || a == ActionSkip }
+
+// parseEvent decodes one line; a line that is not an event becomes an
+// output event, so nothing the process printed is lost.
+func parseEvent(line []byte) Event {
+	var ev Event
+	if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &ev) != nil || ev.Action == "" {
+		return Event{Action: ActionOutput, Output: string(line) + "\n"}
+	}
+	return ev
+}
+
+// Limits on what is kept of a check's output (see tail).
+const (
+	keepAll     = 256 << 10
+	keepPerTest = 32 << 10
+)
+
+// testLog collects the events of one check run: each test's end and output,
+// and everything printed, in order.
+type testLog struct {
+	order []string
+	tests map[string]*testState
+	all   *tail
+}
+
+type testState struct {
+	end    Action
+	output *tail
+	// finished is set by the test's own "--- PASS/FAIL/SKIP" line; a test
+	// that ends without it was cut short by the process exiting.
+	finished bool
+}
+
+func newTestLog() *testLog {
+	return &testLog{tests: map[string]*testState{}, all: newTail(keepAll)}
+}
+
+func (l *testLog) add(ev Event) {
+	if ev.Output != "" {
+		l.all.Write([]byte(ev.Output))
+	}
+	if ev.Test == "" {
+		return
+	}
+	t := l.tests[ev.Test]
+	if t == nil {
+		t = &testState{output: newTail(keepPerTest)}
+		l.tests[ev.Test] = t
+		l.order = append(l.order, ev.Test)
+	}
+	if ev.Action.IsTerminal() {
+		t.end = ev.Action
+	}
+	if ev.Output != "" {
+		t.output.Write([]byte(ev.Output))
+		if strings.HasPrefix(strings.TrimSpace(ev.Output), "--- ") {
+			t.finished = true
+		}
+	}
+}
+
+// failed lists the tests that failed, leaving out a parent whose subtest
+// failed: the subtest says more, and reporting both counts one problem twice.
+func (l *testLog) failed() []string {
+	var out []string
+	for _, name := range l.order {
+		if l.tests[name].end != ActionFail {
+			continue
+		}
+		if l.hasFailedSubtest(name) {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+func (l *testLog) hasFailedSubtest(name string) bool {
+	for _, other := range l.order {
+		if strings.HasPrefix(other, name+"/") && l.tests[other].end == ActionFail {
+			return true
+		}
+	}
+	return false
+}
+
+// passed counts the tests that passed.
+func (l *testLog) passed() int {
+	n := 0
+	for _, t := range l.tests {
+		if t.end == ActionPass {
+			n++
+		}
+	}
+	return n
+}
+
+// failureText is what a failed test printed, without go test's own framing
+// lines (=== RUN, --- FAIL), for a learner to read.
+func (l *testLog) failureText(name string) string {
+	var keep []string
+	for _, line := range strings.Split(l.tests[name].output.String(), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "=== ") || strings.HasPrefix(trimmed, "--- ") {
+			continue
+		}
+		keep = append(keep, trimmed)
+	}
+	return strings.Join(keep, "\n")
+}

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package run
+
+import "os/exec"
+
+// inOwnGroup leaves cmd as it is: without process groups, cancelling kills
+// the direct child only (exec.CommandContext's default).
+func inOwnGroup(cmd *exec.Cmd) {}
+
+func killGroup(cmd *exec.Cmd) error { return nil }

@@ -1,0 +1,195 @@
+//go:build dblings
+
+package explainindex
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/fixtures"
+)
+
+// minBufferGain and minSpeedup are deliberately far below what the right
+// index gives (hundreds of times fewer buffers, tens of times faster), so a
+// loaded machine never fails a right answer.
+const (
+	minBufferGain = 10
+	minSpeedup    = 5
+)
+
+func TestExplainIndex(t *testing.T) {
+	c := checker.New(t)
+	ctx := c.Ctx()
+	author := int64(fixtures.BlogHotAuthor)
+
+	before, err := checker.Explain(ctx, c.Admin(), NewestPostsQuery, author)
+	c.RequireNoError("plan before your migration", err)
+	existing := indexNames(c, ctx)
+
+	c.RequireNoError("your migration runs", Migrate(ctx, c.Pool()))
+
+	after, err := checker.Explain(ctx, c.Admin(), NewestPostsQuery, author)
+	c.RequireNoError("plan after your migration", err)
+	plans := checker.Evidence{PlanBefore: before, PlanAfter: after}
+
+	assertNoSeqScan(c, after, plans)
+	assertLeadingColumn(c, ctx, after, plans)
+	assertNoSort(c, after, plans)
+	assertFewerBuffers(c, before, after, plans)
+	assertNoUselessIndexes(c, ctx, existing, after)
+	assertFaster(c, ctx, author)
+}
+
+func assertNoSeqScan(c *checker.Check, after *checker.Plan, ev checker.Evidence) {
+	scans := after.SeqScans("posts")
+	msg := "no Seq Scan on posts: the query reads only what it needs"
+	if len(scans) > 0 {
+		msg = fmt.Sprintf("%s on posts read the whole table, %s rows removed by filter; expected an Index Scan on an index whose leading column is author_id",
+			scans[0].NodeType, checker.FormatCount(int64(after.RowsScanned("posts"))))
+	}
+	c.Assert("no Seq Scan on posts", len(scans) == 0, msg, ev)
+}
+
+func assertLeadingColumn(c *checker.Check, ctx context.Context, after *checker.Plan, ev checker.Evidence) {
+	used := postsIndexes(after)
+	var leading []string
+	for _, name := range used {
+		cols, err := checker.IndexColumns(ctx, c.Admin(), name)
+		if err != nil || len(cols) == 0 {
+			continue
+		}
+		if cols[0].Name == "author_id" {
+			c.Assert("index leads with author_id", true,
+				fmt.Sprintf("the plan uses %s (%s): author_id leads, so Postgres jumps straight to one author's posts", name, joinColumns(cols)), ev)
+			return
+		}
+		leading = append(leading, fmt.Sprintf("%s leads with %s", name, cols[0].Name))
+	}
+	msg := "no index on posts is used; expected an index whose leading column is author_id, the column the query filters with ="
+	if len(leading) > 0 {
+		msg = fmt.Sprintf("the plan uses an index, but %s: Postgres walks it and throws away other authors' posts (%s rows removed by filter), and for a quiet author it would read most of the index; the column filtered with = (author_id) must come first",
+			strings.Join(leading, ", "), checker.FormatCount(int64(removedByFilter(after))))
+	}
+	c.Assert("index leads with author_id", false, msg, ev)
+}
+
+func assertNoSort(c *checker.Check, after *checker.Plan, ev checker.Evidence) {
+	msg := "no Sort: the index hands the posts over newest first and the LIMIT stops after 20"
+	sorts := after.Find("Sort")
+	if len(sorts) > 0 {
+		msg = fmt.Sprintf("a Sort remains: Postgres finds %s posts of the author and sorts them all to keep 20; add created_at to the index after author_id so the index delivers the order",
+			checker.FormatCount(int64(sorts[0].Rows())))
+	}
+	c.Assert("order served by the index", len(sorts) == 0, msg, ev)
+}
+
+func assertFewerBuffers(c *checker.Check, before, after *checker.Plan, ev checker.Evidence) {
+	b, a := before.TotalBuffers(), after.TotalBuffers()
+	ok := a*minBufferGain <= b
+	msg := fmt.Sprintf("%s buffers before, %s after", checker.FormatCount(b), checker.FormatCount(a))
+	if !ok {
+		msg += fmt.Sprintf("; expected at least %d times fewer pages touched", minBufferGain)
+	}
+	ev.Counts = map[string]int64{"buffers_before": b, "buffers_after": a}
+	c.Assert("far fewer pages read", ok, msg, ev)
+}
+
+// assertNoUselessIndexes rejects indexes added "just in case": every index
+// the migration created must serve the query.
+func assertNoUselessIndexes(c *checker.Check, ctx context.Context, existing map[string]bool, after *checker.Plan) {
+	used := map[string]bool{}
+	for _, name := range postsIndexes(after) {
+		used[name] = true
+	}
+	var useless []string
+	var all []checker.Index
+	for _, table := range []string{"posts", "users"} {
+		idx, err := checker.Indexes(ctx, c.Admin(), table)
+		c.RequireNoError("read the indexes of "+table, err)
+		all = append(all, idx...)
+	}
+	for _, idx := range all {
+		if !existing[idx.Name] && !used[idx.Name] {
+			useless = append(useless, fmt.Sprintf("%s (%s)", idx.Name, joinColumns(idx.Columns)))
+		}
+	}
+	msg := "every index you added is used by the query"
+	if len(useless) > 0 {
+		msg = fmt.Sprintf("indexes the query does not use: %s. Each one slows every INSERT, UPDATE and DELETE and takes space; add an index when a plan needs it, and drop these",
+			strings.Join(useless, ", "))
+	}
+	c.Assert("no indexes just in case", len(useless) == 0, msg, checker.Evidence{Details: map[string]any{"indexes": all}})
+}
+
+// assertFaster times the query against the same query with index use
+// switched off, interleaved in the same run.
+func assertFaster(c *checker.Check, ctx context.Context, author int64) {
+	withoutIndex := func(ctx context.Context) error {
+		tx, err := c.Admin().Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		for _, s := range []string{"enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"} {
+			if _, err := tx.Exec(ctx, "SET LOCAL "+s+" = off"); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, NewestPostsQuery, author)
+		return err
+	}
+	withIndex := func(ctx context.Context) error {
+		_, err := c.Admin().Exec(ctx, NewestPostsQuery, author)
+		return err
+	}
+	timing, err := checker.Compare(ctx, withoutIndex, withIndex, checker.WithLabels("without an index", "with your index"))
+	c.RequireNoError("time the query", err)
+	ok := timing.Ratio >= minSpeedup
+	msg := fmt.Sprintf("%.1f times faster than without an index (%s)", timing.Ratio, timing)
+	if !ok {
+		msg += fmt.Sprintf("; expected at least %d times", minSpeedup)
+	}
+	c.Assert("faster than the table scan", ok, msg, checker.Evidence{Timing: &timing})
+}
+
+func indexNames(c *checker.Check, ctx context.Context) map[string]bool {
+	names := map[string]bool{}
+	for _, table := range []string{"posts", "users"} {
+		idx, err := checker.Indexes(ctx, c.Admin(), table)
+		c.RequireNoError("read the indexes of "+table, err)
+		for _, i := range idx {
+			names[i.Name] = true
+		}
+	}
+	return names
+}
+
+// postsIndexes lists the indexes the plan reads to reach posts.
+func postsIndexes(p *checker.Plan) []string {
+	var names []string
+	p.Walk(func(n *checker.PlanNode, _ int) {
+		if n.IndexName != "" && (n.RelationName == "posts" || n.RelationName == "") {
+			names = append(names, n.IndexName)
+		}
+	})
+	return names
+}
+
+func removedByFilter(p *checker.Plan) float64 {
+	var total float64
+	for _, n := range p.Nodes() {
+		total += n.RowsRemovedByFilter * float64(max(n.ActualLoops, 1))
+	}
+	return total
+}
+
+func joinColumns(cols []checker.IndexColumn) string {
+	var parts []string
+	for _, c := range cols {
+		parts = append(parts, c.String())
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/lessons"
+)
+
+type gradeOptions struct {
+	run    runFlags
+	report reportFlags
+}
+
+func newGradeCmd(f *Factory) *cobra.Command {
+	opts := &gradeOptions{}
+	cmd := &cobra.Command{
+		Use:   "grade",
+		Short: "Check every lesson and report, for CI",
+		Long: `Check every lesson of the workspace, one after another on one set of
+database servers, and write one report: text, JSON shaped after Exercism's
+results.json (version 3), or JUnit XML for GitHub's and GitLab's test
+reports. Edited check files have no effect.
+
+Exit status: 0 only when every lesson passes; 1 when one fails; 2 when the
+database servers failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runGrade(cmd.Context(), f, opts) },
+	}
+	opts.run.add(cmd)
+	opts.report.add(cmd)
+	return cmd
+}
+
+func runGrade(ctx context.Context, f *Factory, opts *gradeOptions) error {
+	if err := opts.run.validate(); err != nil {
+		return err
+	}
+	format, err := opts.report.parse()
+	if err != nil {
+		return err
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return err
+	}
+	p, err := openProgress(f, ws)
+	if err != nil {
+		return err
+	}
+	all := lessons.Catalog()
+	env, release, err := f.Environment(ctx, maxServers(all))
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	var jobs []run.Job
+	for _, l := range all {
+		jobs = append(jobs, run.Job{Lesson: l, Options: run.Options{
+			Workspace: ws, Env: env, Scale: opts.run.scale, Timeout: opts.run.timeout, Progress: phases(f, l),
+		}})
+	}
+	results, err := run.Series(ctx, jobs, func(j run.Job, r *run.Result) {
+		if f.IO.Interactive {
+			fmt.Fprintf(f.IO.Err, "%s: %s\n", j.Lesson.ID, r.Verdict)
+		}
+	})
+	recordRuns(f, p, results)
+	if err != nil {
+		return err
+	}
+	if err := opts.report.write(f, format, results); err != nil {
+		return err
+	}
+	return verdictExit(results)
+}

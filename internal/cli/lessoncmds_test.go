@@ -1,0 +1,259 @@
+package cli_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dblings/dblings/exercises"
+	"github.com/dblings/dblings/internal/cli"
+	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/progress"
+	"github.com/dblings/dblings/solutions"
+)
+
+// These tests run the commands in-process, as Main runs them, on a
+// workspace holding lesson 1's stub.
+
+type outcome struct {
+	code        int
+	out, errOut string
+}
+
+func dblings(t *testing.T, ws string, in *string, args ...string) outcome {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	io := cli.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
+	if in != nil {
+		io.In, io.Interactive = strings.NewReader(*in), true
+	}
+	code := cli.Main(append([]string{"--workspace", ws}, args...), io)
+	return outcome{code, out.String(), errOut.String()}
+}
+
+func answer(s string) *string { return &s }
+
+var first = lessons.Catalog()[0]
+
+func stubPath(ws string) string { return filepath.Join(ws, filepath.FromSlash(first.ExercisePath())) }
+
+func pristineStub(t *testing.T) []byte {
+	t.Helper()
+	data, err := fs.ReadFile(exercises.FS(), first.Dir+"/"+first.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// lessonWorkspace is a checkout whose lesson-1 stub the learner has edited.
+func lessonWorkspace(t *testing.T) string {
+	t.Helper()
+	ws := t.TempDir()
+	mustWrite(t, filepath.Join(ws, "go.mod"), "module github.com/dblings/dblings\n")
+	mustWrite(t, stubPath(ws), "package explainindex\n\n// my work\n")
+	return ws
+}
+
+func mustWrite(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestUnknownLessonIsAUsageErrorListingTheLessons(t *testing.T) {
+	ws := lessonWorkspace(t)
+	for _, args := range [][]string{
+		{"check", "explain-indx"},
+		{"hint", "explain-indx"},
+		{"reset", "--yes", "explain-indx"},
+		{"solution", "explain-indx"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			got := dblings(t, ws, nil, args...)
+			if got.code != cli.ExitEnvironment {
+				t.Errorf("exit %d, want %d", got.code, cli.ExitEnvironment)
+			}
+			if !strings.Contains(got.errOut, `no lesson "explain-indx"`) || !strings.Contains(got.errOut, strings.Join(lessons.IDs(), ", ")) {
+				t.Errorf("stderr = %q, want the unknown id and the list of lessons", got.errOut)
+			}
+		})
+	}
+}
+
+func TestMissingOrExtraLessonArgumentIsAUsageError(t *testing.T) {
+	ws := lessonWorkspace(t)
+	for _, args := range [][]string{{"reset"}, {"solution"}, {"check", "a", "b"}} {
+		got := dblings(t, ws, nil, args...)
+		if got.code != cli.ExitEnvironment || !strings.Contains(got.errOut, first.ID) {
+			t.Errorf("dblings %v: exit %d, stderr %q; want 2 and the lesson ids", args, got.code, got.errOut)
+		}
+	}
+}
+
+func TestBadFlagValuesAreUsageErrors(t *testing.T) {
+	ws := lessonWorkspace(t)
+	for _, args := range [][]string{
+		{"check", "--format", "xml", first.ID},
+		{"grade", "--format", "yaml"},
+		{"check", "--timeout", "0s", first.ID},
+		{"verify", "--scale", "-1"},
+	} {
+		got := dblings(t, ws, nil, args...)
+		if got.code != cli.ExitEnvironment {
+			t.Errorf("dblings %v: exit %d (%s), want 2", args, got.code, got.errOut)
+		}
+	}
+}
+
+func TestResetWithoutATerminalNeedsYes(t *testing.T) {
+	ws := lessonWorkspace(t)
+	got := dblings(t, ws, nil, "reset", first.ID)
+	if got.code != cli.ExitEnvironment || !strings.Contains(got.errOut, "--yes") {
+		t.Errorf("exit %d, stderr %q; want 2 and a word about --yes", got.code, got.errOut)
+	}
+	if readFile(t, stubPath(ws)) != "package explainindex\n\n// my work\n" {
+		t.Error("the learner's file was changed without confirmation")
+	}
+}
+
+func TestResetAsksAndKeepsABackup(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       *string
+		args     []string
+		reset    bool
+		inOutput string
+	}{
+		{"answer no", answer("n\n"), nil, false, "Nothing was changed"},
+		{"answer nothing", answer(""), nil, false, ""},
+		{"answer yes", answer("y\n"), nil, true, "Reset " + first.ExercisePath()},
+		{"--yes without a terminal", nil, []string{"--yes"}, true, "Reset " + first.ExercisePath()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := lessonWorkspace(t)
+			got := dblings(t, ws, tt.in, append([]string{"reset", first.ID}, tt.args...)...)
+			if !strings.Contains(got.out, tt.inOutput) {
+				t.Errorf("stdout %q, want %q", got.out, tt.inOutput)
+			}
+			content := readFile(t, stubPath(ws))
+			if !tt.reset {
+				if content != "package explainindex\n\n// my work\n" {
+					t.Error("the file changed without a yes")
+				}
+				return
+			}
+			if got.code != 0 || content != string(pristineStub(t)) {
+				t.Fatalf("exit %d, %s; want the pristine stub", got.code, got.errOut)
+			}
+			backups, _ := filepath.Glob(filepath.Join(ws, ".dblings", "backup", first.ID+"-*", first.File))
+			if len(backups) != 1 || readFile(t, backups[0]) != "package explainindex\n\n// my work\n" {
+				t.Errorf("backups = %v, want one copy of the learner's version", backups)
+			}
+			again := dblings(t, ws, nil, "reset", first.ID)
+			if again.code != 0 || !strings.Contains(again.out, "nothing to reset") {
+				t.Errorf("a second reset: exit %d, %q; want nothing to do", again.code, again.out)
+			}
+		})
+	}
+}
+
+func TestSolutionOpensAfterAPass(t *testing.T) {
+	ws := lessonWorkspace(t)
+	got := dblings(t, ws, nil, "solution", first.ID)
+	if got.code != cli.ExitFailed || !strings.Contains(got.errOut, "--force") || got.out != "" {
+		t.Errorf("before a pass: exit %d, stdout %q, stderr %q; want a refusal mentioning --force", got.code, got.out, got.errOut)
+	}
+	solution, err := fs.ReadFile(solutions.FS(), first.Dir+"/"+first.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forced := dblings(t, ws, nil, "solution", "--force", first.ID)
+	if forced.code != 0 || !strings.Contains(forced.out, string(solution)) {
+		t.Errorf("--force: exit %d, %s", forced.code, forced.errOut)
+	}
+
+	p, err := progress.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RecordRun(first.ID, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RecordRun(first.ID, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	after := dblings(t, ws, nil, "solution", first.ID)
+	if after.code != 0 || !strings.Contains(after.out, string(solution)) {
+		t.Errorf("after a pass (then a failed run): exit %d, %s", after.code, after.errOut)
+	}
+}
+
+func TestHintShowsTheNextOneEachTime(t *testing.T) {
+	ws := lessonWorkspace(t)
+	hints := first.Hints()
+	if len(hints) == 0 {
+		t.Skip("lesson 1 has no hints yet")
+	}
+	for i := range hints {
+		got := dblings(t, ws, nil, "hint", first.ID)
+		want := "Hint " + string(rune('1'+i)) + " of "
+		if got.code != 0 || !strings.Contains(got.out, want) || !strings.Contains(got.out, hints[i]) {
+			t.Fatalf("call %d: exit %d, %q; want %q and the hint", i+1, got.code, got.out, want)
+		}
+	}
+	got := dblings(t, ws, nil, "hint", first.ID)
+	if got.code != 0 || !strings.Contains(got.out, "no more hints") {
+		t.Errorf("after the last hint: %q, want a note that there are no more", got.out)
+	}
+}
+
+func TestListShowsStatuses(t *testing.T) {
+	ws := lessonWorkspace(t)
+	p, err := progress.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RecordRun(first.ID, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got := dblings(t, ws, nil, "list")
+	if got.code != 0 {
+		t.Fatalf("exit %d: %s", got.code, got.errOut)
+	}
+	for _, l := range lessons.Catalog() {
+		if !strings.Contains(got.out, l.ID) || !strings.Contains(got.out, l.Title) {
+			t.Errorf("list lacks %s: %q", l.ID, got.out)
+		}
+	}
+	if !strings.Contains(got.out, "→ "+first.ID) || !strings.Contains(got.out, "failed") {
+		t.Errorf("list = %q, want %s marked current and failed", got.out, first.ID)
+	}
+}
+
+func TestCorruptProgressIsAWarning(t *testing.T) {
+	ws := lessonWorkspace(t)
+	mustWrite(t, filepath.Join(ws, ".dblings", "state.json"), "{broken")
+	got := dblings(t, ws, nil, "list")
+	if got.code != 0 || !strings.Contains(got.errOut, "warning") || !strings.Contains(got.errOut, "state.json.corrupt-") {
+		t.Errorf("exit %d, stderr %q; want a warning naming where the old file went", got.code, got.errOut)
+	}
+}

@@ -1,0 +1,41 @@
+package tui
+
+import (
+	"context"
+	"io/fs"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// common is what every screen shares. The root model owns it and hands the
+// same pointer to each screen, so a resize or a change of background reaches
+// all of them at once.
+type common struct {
+	ctx    context.Context
+	styles *Styles
+	keys   *KeyMap
+	// workspace is the root of the learner's checkout; lesson files are
+	// shown relative to it.
+	workspace string
+	// exercises and solutions are the pristine trees built into the binary:
+	// <lesson dir>/<file>.go, for reset and for the reference solution.
+	exercises fs.FS
+	solutions fs.FS
+	// now is the clock; tests freeze it so that elapsed times and golden
+	// files do not move.
+	now func() time.Time
+}
+
+// screen is what the root model needs from every screen to lay it out and
+// to compose the help footer. Updates are routed to the concrete types.
+type screen interface {
+	help.KeyMap
+	// setSize gives the screen the room between the header and the footer.
+	setSize(width, height int)
+	view() string
+}
+
+// truncate cuts s (which may hold colours) to width cells.
+func truncate(s string, width int) string { return ansi.Truncate(s, max(0, width), "…") }

@@ -1,0 +1,184 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/dblings/dblings/lessons"
+)
+
+// MSG
+
+// openLessonMsg asks the root to open the lesson at index.
+type openLessonMsg struct{ index int }
+
+// MODEL
+
+// lessonItem is one row of the lessons screen.
+type lessonItem struct {
+	index  int
+	lesson lessons.Lesson
+	status Status
+}
+
+func (i lessonItem) FilterValue() string {
+	return fmt.Sprintf("%02d %s %s", i.index+1, i.lesson.ID, i.lesson.Title)
+}
+
+// lessonList is the lessons screen: every lesson with its status, the
+// overall progress, and a filter.
+type lessonList struct {
+	c     *common
+	list  list.Model
+	bar   progress.Model
+	width int
+}
+
+func newLessonList(c *common, ls []lessons.Lesson, status func(lessons.Lesson) Status, selected int) *lessonList {
+	items := make([]list.Item, len(ls))
+	for i, l := range ls {
+		items[i] = lessonItem{index: i, lesson: l, status: status(l)}
+	}
+	m := &lessonList{c: c}
+	m.list = list.New(items, lessonDelegate{c: c}, 0, 0)
+	m.list.SetShowTitle(false)
+	m.list.SetShowHelp(false)
+	m.list.SetStatusBarItemName("lesson", "lessons")
+	m.list.DisableQuitKeybindings() // the root owns quitting
+	m.list.Select(selected)
+	m.bar = progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('━', '─'))
+	m.restyle()
+	return m
+}
+
+// restyle applies the current background's styles.
+func (m *lessonList) restyle() {
+	st := m.c.styles
+	m.list.Styles = st.ListBase
+	m.bar.FullColor = st.Success.GetForeground()
+	m.bar.EmptyColor = st.Muted.GetForeground()
+}
+
+func (m *lessonList) setSize(width, height int) {
+	m.width = width
+	m.list.SetSize(width, max(0, height-lipgloss.Height(m.progressView())-1))
+}
+
+// setStatus updates one lesson's status after a check.
+func (m *lessonList) setStatus(index int, s Status) {
+	items := m.list.Items()
+	for i, it := range items {
+		if li := it.(lessonItem); li.index == index {
+			li.status = s
+			m.list.SetItem(i, li)
+		}
+	}
+}
+
+func (m *lessonList) selected() (int, bool) {
+	it, ok := m.list.SelectedItem().(lessonItem)
+	return it.index, ok
+}
+
+// capturing is true while the learner types a filter: every key is text.
+func (m *lessonList) capturing() bool { return m.list.SettingFilter() }
+
+// UPDATE
+
+func (m *lessonList) update(msg tea.Msg) tea.Cmd {
+	if msg, ok := msg.(tea.KeyPressMsg); ok && !m.capturing() && key.Matches(msg, m.c.keys.Open) {
+		if i, ok := m.selected(); ok {
+			return func() tea.Msg { return openLessonMsg{i} }
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return cmd
+}
+
+// VIEW
+
+func (m *lessonList) view() string {
+	return lipgloss.JoinVertical(lipgloss.Left, m.progressView(), "", m.list.View())
+}
+
+// progressView is the overall progress: a bar and "n of m passed".
+func (m *lessonList) progressView() string {
+	passed, total := 0, len(m.list.Items())
+	for _, it := range m.list.Items() {
+		if it.(lessonItem).status == Passed {
+			passed++
+		}
+	}
+	label := fmt.Sprintf("  %d of %d passed", passed, total)
+	m.bar.SetWidth(max(10, min(40, m.width-lipgloss.Width(label))))
+	frac := 0.0
+	if total > 0 {
+		frac = float64(passed) / float64(total)
+	}
+	return m.bar.ViewAs(frac) + m.c.styles.Muted.Render(label)
+}
+
+// HELP
+
+func (m *lessonList) ShortHelp() []key.Binding {
+	k := m.c.keys
+	return []key.Binding{k.Open, m.list.KeyMap.Filter}
+}
+
+func (m *lessonList) FullHelp() [][]key.Binding {
+	k, lk := m.c.keys, m.list.KeyMap
+	return [][]key.Binding{
+		{k.Open, lk.CursorUp, lk.CursorDown},
+		{lk.Filter, lk.ClearFilter, lk.GoToStart, lk.GoToEnd},
+	}
+}
+
+// ETC
+
+// lessonDelegate draws one lesson per line: cursor, number, title, status.
+type lessonDelegate struct{ c *common }
+
+func (d lessonDelegate) Height() int                         { return 1 }
+func (d lessonDelegate) Spacing() int                        { return 0 }
+func (d lessonDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+// statusWidth is the widest status column ("✗ failed last time").
+const statusWidth = 18
+
+func (d lessonDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
+	it, ok := item.(lessonItem)
+	if !ok {
+		return
+	}
+	st := d.c.styles.List
+	cursor, title := "  ", st.Title
+	if index == m.Index() {
+		cursor, title = st.Cursor.Render("› "), st.Selected
+	}
+	number := st.Number.Render(fmt.Sprintf("%02d  ", it.index+1))
+	room := m.Width() - lipgloss.Width(cursor) - lipgloss.Width(number) - statusWidth - 2
+	name := truncate(it.lesson.Title, max(room, 8))
+	gap := strings.Repeat(" ", max(1, room-lipgloss.Width(name)+2))
+	fmt.Fprint(w, cursor+number+title.Render(name)+gap+d.statusView(it.status))
+}
+
+func (d lessonDelegate) statusView(s Status) string {
+	st := d.c.styles.List
+	switch s {
+	case Passed:
+		return st.Passed.Render("✓ " + s.String())
+	case Failed:
+		return st.Failed.Render("✗ " + s.String())
+	default:
+		return st.NotTried.Render("· " + s.String())
+	}
+}
