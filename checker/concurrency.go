@@ -118,15 +118,15 @@ func collect(ctx context.Context, results <-chan result, n int, grace time.Durat
 	expired := ctx.Done()
 	var graceOver <-chan time.Time
 wait:
-	for received := 0; received < n; received++ {
+	for received := 0; received < n; {
 		select {
 		case r := <-results:
+			received++
 			done[r.goroutine] = true
 			out.record(r.goroutine, r.err)
 		case <-expired:
 			expired = nil // a nil channel is never ready: stop selecting on it
 			graceOver = time.After(grace)
-			received-- // nothing was received
 		case <-graceOver:
 			break wait
 		}

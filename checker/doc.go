@@ -19,18 +19,21 @@
 //	c.Assert("no Seq Scan on posts", len(scans) == 0, message, checker.Evidence{Plan: plan})
 //
 // [Check.Pool], [Check.Redis] and [Check.Shards] are the handles the
-// learner's code receives; they carry a [QueryLog] or a [CommandLog], so
-// nothing the code sends escapes the counts. [Check.Admin] and
-// [Check.AdminRedis] are the checker's own, untraced. Every Postgres
+// learner's code receives; they carry a [QueryLog] or a [CommandLog]
+// ([Check.QueryLog], [Check.CommandLog], [Check.ShardLog]), so nothing the
+// code sends escapes the counts. [Check.Admin], [Check.AdminRedis] and
+// [Check.AdminShards] are the checker's own, untraced. Every Postgres
 // connection has statement, lock and idle-in-transaction timeouts (see
 // [Option]). When the test ends the check fails if the learner's code left
-// a connection checked out, and closes everything without hanging on it.
+// a connection checked out ([Check.AssertNoLeaks] does it on demand), and
+// closes everything without hanging on a leaked connection.
 //
 // # Records
 //
 // [Check.Assert] writes a [Record] (name, ok, message, [Evidence]) as one
 // line of the report file and, when the assertion failed, fails the test
-// without stopping it; [Check.Require] stops it. The message is for the
+// without stopping it; [Check.Require] and [Check.RequireNoError] stop it.
+// [ReadRecords] decodes a report file. The message is for the
 // learner: say what was found and what was expected, e.g. "Seq Scan on
 // posts, 999,980 rows removed by filter; expected an Index Scan whose
 // leading column is author_id". [FormatCount] prints counts that way.

@@ -3,7 +3,6 @@ package checker_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -107,9 +106,6 @@ func TestEvidenceShape(t *testing.T) {
 	empty, _ := json.Marshal(checker.Record{Name: "x"})
 	if string(empty) != `{"name":"x","ok":false,"message":"","evidence":{}}` {
 		t.Errorf("empty record = %s", empty)
-	}
-	if os.Getenv("CHECKER_PRINT_EXAMPLE") != "" {
-		t.Logf("%s", data)
 	}
 }
 

@@ -182,7 +182,11 @@ func (l *QueryLog) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, data pgx.Trac
 func (l *QueryLog) TraceCopyFromStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceCopyFromStartData) context.Context {
 	sql := "COPY " + data.TableName.Sanitize()
 	if len(data.ColumnNames) > 0 {
-		sql += " (" + strings.Join(data.ColumnNames, ", ") + ")"
+		cols := make([]string, len(data.ColumnNames))
+		for i, c := range data.ColumnNames {
+			cols[i] = pgx.Identifier{c}.Sanitize()
+		}
+		sql += " (" + strings.Join(cols, ", ") + ")"
 	}
 	q := &Query{Kind: KindCopy, SQL: sql + " FROM STDIN", PID: pid(conn), Start: time.Now()}
 	l.add(q)

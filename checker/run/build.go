@@ -109,10 +109,23 @@ func (b *Build) goTestC(ctx context.Context, overlayFile string) error {
 	case cctx.Err() != nil:
 		b.done = b.result(Errored, fmt.Sprintf("compiling the check took longer than %s; is the machine very busy?", compileLimit))
 	case err != nil:
-		b.done = b.result(CompileError, "the code does not compile")
-		b.done.CompileErrors = parseDiagnostics(lines, b.relPath)
+		diags := parseDiagnostics(lines, b.relPath)
+		b.done = b.result(CompileError, compileMessage(diags))
+		b.done.CompileErrors = diags
 	}
 	return nil
+}
+
+// compileMessage sums up a failed build. Errors inside the check file
+// (which the learner cannot edit) mean the learner's code no longer has a
+// name or signature the check calls.
+func compileMessage(diags []Diagnostic) string {
+	for _, d := range diags {
+		if isTestFile(d.File) {
+			return "the code does not compile with the check: it calls a function or type your code no longer has as the stub declared it (compare with the stub, or start again with dblings reset)"
+		}
+	}
+	return "the code does not compile"
 }
 
 // buildLine keeps the compiler's words from one line of go test -json -c

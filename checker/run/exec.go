@@ -33,10 +33,10 @@ func (b *Build) Run(ctx context.Context) (*Result, error) {
 	start := time.Now()
 	dbs, err := prepareDatabases(ctx, b.lesson, b.opts)
 	res.Timings.Prepare = time.Since(start)
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		res.Verdict, res.Message = Errored, err.Error()
 		return res, nil
 	}

@@ -54,7 +54,9 @@ type Options struct {
 	// workspace-relative slash path → content. The project's own tests use
 	// it to run wrong answers without touching any file.
 	Replace map[string][]byte
-	// Progress, when set, is told when each phase starts.
+	// Progress, when set, is told when each phase starts. In a Series the
+	// compiling phase of the next job is reported from another goroutine
+	// while the current job runs.
 	Progress func(Phase)
 	// Sources are the pristine files laid over the workspace; the zero
 	// value means the copies built into this binary.

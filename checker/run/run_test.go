@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -113,6 +114,11 @@ func TestVerdicts(t *testing.T) {
 			}
 			if r.Timings.Prepare != 0 || r.Timings.Run != 0 {
 				t.Errorf("a check that does not compile must not touch the database: %+v", r.Timings)
+			}
+		}},
+		{name: "a renamed function breaks the check's call", answer: "renamed.go", verdict: run.CompileError, check: func(t *testing.T, r *run.Result) {
+			if !strings.Contains(r.Message, "dblings reset") || len(r.CompileErrors) == 0 || !strings.HasSuffix(r.CompileErrors[0].File, "check_test.go") {
+				t.Errorf("message %q, errors %v; want the check's file named and a way out", r.Message, r.CompileErrors)
 			}
 		}},
 		{name: "panic shows the message and the learner's frame", answer: "panic.go", verdict: run.Panicked, check: func(t *testing.T, r *run.Result) {
@@ -240,6 +246,15 @@ func wantCleanedUp(t *testing.T, env *sandbox.Env, r *run.Result) {
 	defer rdb.Close()
 	if n, err := rdb.DBSize(context.Background()).Result(); err != nil || n != 0 {
 		t.Errorf("redis database %d holds %d keys after the check (%v)", opts.DB, n, err)
+	}
+	claims, err := redis.ParseURL(env.Redis.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := redis.NewClient(claims)
+	defer admin.Close()
+	if n, err := admin.Exists(context.Background(), fmt.Sprintf("dblings:check-db:%d", opts.DB)).Result(); err != nil || n != 0 {
+		t.Errorf("redis database %d is still claimed after the check (%v)", opts.DB, err)
 	}
 }
 
