@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
 
@@ -32,10 +33,8 @@ type IO struct {
 
 // StandardIO is the process's own terminal.
 func StandardIO() IO {
-	interactive := false
-	if fi, err := os.Stdin.Stat(); err == nil {
-		interactive = fi.Mode()&os.ModeCharDevice != 0
-	}
+	// /dev/null is a character device too, so ask for a real terminal.
+	interactive := term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
 	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive}
 }
 

@@ -1,0 +1,59 @@
+package run_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/internal/testenv"
+	"github.com/dblings/dblings/lessons"
+)
+
+// BenchmarkEditToVerdict measures what a learner waits for after saving
+// lesson 1's exercise, with a warm environment and a warm build cache: each
+// iteration lays a freshly edited solution over the stub (so the exercise
+// package really recompiles) and checks it. Target: ≤ 3 s on 2 cores.
+func BenchmarkEditToVerdict(b *testing.B) {
+	lesson, err := lessons.Find("explain-index")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	solution, err := os.ReadFile(filepath.Join(root, "solutions", lesson.Dir, lesson.File))
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := testenv.Start(b, 1)
+	check := func(edit int) run.Timings {
+		content := fmt.Appendf(append([]byte{}, solution...), "\n// edit %d at %d\n", edit, time.Now().UnixNano())
+		res, err := run.Check(context.Background(), lesson, run.Options{
+			Workspace: root, Env: env,
+			Replace: map[string][]byte{lesson.ExercisePath(): content},
+		})
+		if err != nil || !res.Pass() {
+			b.Fatalf("the solution did not pass: %v %+v", err, res)
+		}
+		return res.Timings
+	}
+	check(-1) // loads the fixture template and warms the build cache
+	var sum run.Timings
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := check(i)
+		sum.Compile += t.Compile
+		sum.Prepare += t.Prepare
+		sum.Run += t.Run
+		sum.Cleanup += t.Cleanup
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(sum.Compile.Milliseconds())/n, "ms-compile")
+	b.ReportMetric(float64(sum.Prepare.Milliseconds())/n, "ms-prepare")
+	b.ReportMetric(float64(sum.Run.Milliseconds())/n, "ms-run")
+	b.ReportMetric(float64(sum.Total().Milliseconds())/n, "ms-verdict")
+}
