@@ -16,6 +16,8 @@
 # (/etc/apt/sources.list.d/debian.sources), or DBLINGS_CI_APT_SOURCES (a file
 # in sources.list or deb822 format, or a mirror URL).
 # Needs root, mmdebstrap and a running Docker engine.
+#
+# shellcheck disable=SC2016 # mmdebstrap hooks get the root directory as $1
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -74,6 +76,7 @@ common_opts=(
 	--aptopt='Acquire::Check-Valid-Until "false"'
 	--aptopt='Acquire::Languages "none"'
 	--aptopt='Acquire::Retries "3"'
+	--dpkgopt=force-unsafe-io
 	--dpkgopt='path-exclude=/usr/share/man/*'
 	--dpkgopt='path-exclude=/usr/share/info/*'
 	--dpkgopt='path-exclude=/usr/share/locale/*'
@@ -83,6 +86,11 @@ common_opts=(
 	--customize-hook='rm -rf "$1"/var/cache/debconf/*-old "$1"/var/lib/dpkg/*-old "$1"/var/cache/ldconfig/aux-cache; find "$1/var/log" -type f -delete; rm -f "$1/etc/resolv.conf" "$1/etc/hostname"'
 )
 
+# Both images include mawk: testcontainers' port check runs awk in the container.
+#
+# Postgres: PostgreSQL 15 from bookworm, without the JIT (LLVM, about 100 MB:
+# postgres then runs with JIT unavailable, which the tests don't need) and
+# without the packaged "main" cluster (the entrypoint runs initdb itself).
 build_postgres() { # ROOTFS_TAR
 	local entry
 	entry=$(printf '%q' "$HERE/postgres-entrypoint.sh")
@@ -97,7 +105,7 @@ build_postgres() { # ROOTFS_TAR
 		--dpkgopt='path-exclude=/usr/lib/postgresql/15/lib/bitcode/*' \
 		--setup-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" >"$1/etc/postgresql-common/createcluster.d/dblings-ci.conf"' \
 		--customize-hook="install -m 0755 $entry \"\$1/usr/local/bin/docker-entrypoint.sh\" && mkdir -p \"\$1/docker-entrypoint-initdb.d\"" \
-		"$SUITE" "$1" "$(apt_sources)"
+		"$SUITE" "$1" "$APT_SOURCES"
 }
 postgres_changes=(
 	--change 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -107,7 +115,12 @@ postgres_changes=(
 	--change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]'
 	--change 'CMD ["postgres"]'
 )
+# SIGINT is postgres's fast shutdown, as in the official image; with SIGTERM (a
+# smart shutdown) `docker stop` would wait for every client to disconnect.
+# `docker import --change` refuses STOPSIGNAL, so it is set by a commit.
+postgres_stopsignal=SIGINT
 
+# Redis: redis-server 7.0 from bookworm, run as the redis user in /data.
 build_redis() { # ROOTFS_TAR
 	local entry
 	entry=$(printf '%q' "$HERE/redis-entrypoint.sh")
@@ -115,13 +128,8 @@ build_redis() { # ROOTFS_TAR
 		--include=mawk,redis-server \
 		--customize-hook="install -m 0755 $entry \"\$1/usr/local/bin/docker-entrypoint.sh\"" \
 		--customize-hook='chroot "$1" install -d -o redis -g redis -m 0755 /data' \
-		"$SUITE" "$1" "$(apt_sources)"
+		"$SUITE" "$1" "$APT_SOURCES"
 }
-# SIGINT is postgres's fast shutdown, as in the official image; with SIGTERM (a
-# smart shutdown) `docker stop` would wait for every client to disconnect.
-# `docker import --change` refuses STOPSIGNAL, so it is set by a commit.
-postgres_stopsignal=SIGINT
-
 redis_changes=(
 	--change 'ENV LANG=C.UTF-8'
 	--change 'WORKDIR /data'
@@ -129,53 +137,86 @@ redis_changes=(
 	--change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]'
 	--change 'CMD ["redis-server"]'
 )
-redis_stopsignal=
+redis_stopsignal= # SIGTERM is fine
 
+# Work area: root filesystems are assembled on a tmpfs when one can be
+# mounted (much faster than the disk when it is busy), tarballs go to disk.
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/dblings-ci-images.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+chmod 0755 "$WORK" # apt downloads as the _apt user
+cleanup() {
+	wait 2>/dev/null || true # a build still running (after a failure elsewhere)
+	if mountpoint -q "$WORK/tmp" 2>/dev/null; then umount -l "$WORK/tmp" || true; fi
+	rm -rf --one-file-system "$WORK"
+}
+trap cleanup EXIT
+mkdir -p "$WORK/tmp"
+if ! mount -t tmpfs -o size=6g,mode=0755 dblings-ci-tmp "$WORK/tmp" 2>/dev/null; then
+	say "(no tmpfs for the build; using the disk)"
+fi
+APT_SOURCES=$(apt_sources)
 
-build_one() { # NAME TAG
-	local name=$1 tag=$2 hash have start tar log changes_var stopsignal_var old_id cid
-	hash=$(recipe_hash "$name")
+# Which images need building?
+declare -A tag_of=([postgres]="$PG_IMAGE" [redis]="$REDIS_IMAGE")
+declare -A hash_of pid_of start_of
+todo=()
+for name in "${targets[@]}"; do
+	tag=${tag_of[$name]}
+	hash_of[$name]=$(recipe_hash "$name")
 	have=$(docker image inspect -f "{{index .Config.Labels \"$LABEL\"}}" "$tag" 2>/dev/null || true)
-	if [ "$force" = 0 ] && [ "$have" = "$hash" ]; then
-		say "image $tag is up to date (recipe $hash), not rebuilding"
-		return 0
-	fi
-	if [ -n "$have" ]; then
-		say "building image $tag (recipe $hash; the existing image has recipe $have)"
+	if [ "$force" = 0 ] && [ "$have" = "${hash_of[$name]}" ]; then
+		say "image $tag is up to date (recipe ${hash_of[$name]}), not rebuilding"
+	elif [ "$have" = "${hash_of[$name]}" ]; then
+		say "rebuilding image $tag (--force)"
+		todo+=("$name")
+	elif [ -n "$have" ]; then
+		say "building image $tag: its recipe changed ($have -> ${hash_of[$name]})"
+		todo+=("$name")
 	else
 		say "building image $tag from Debian $SUITE packages (mmdebstrap + docker import)"
+		todo+=("$name")
 	fi
-	start=$SECONDS
-	tar="$WORK/$name-rootfs.tar"
-	log="$WORK/$name-mmdebstrap.log"
-	if ! "build_$name" "$tar" >"$log" 2>&1; then
-		tail -n 40 "$log" >&2
-		die "mmdebstrap failed for $tag (log above)"
+done
+[ "${#todo[@]}" -gt 0 ] || exit 0
+
+# The root filesystems are built in parallel: most of the time goes to
+# unpacking and configuring packages, which uses one core per build.
+for name in "${todo[@]}"; do
+	start_of[$name]=$SECONDS
+	TMPDIR="$WORK/tmp" "build_$name" "$WORK/$name.tar" >"$WORK/$name.log" 2>&1 &
+	pid_of[$name]=$!
+done
+
+failed=0
+for name in "${todo[@]}"; do
+	tag=${tag_of[$name]}
+	if ! wait "${pid_of[$name]}"; then
+		printf '\n--- mmdebstrap log of %s (last lines) ---\n' "$tag" >&2
+		tail -n 40 "$WORK/$name.log" >&2
+		printf -- '---\n' >&2
+		say "ERROR: mmdebstrap failed for $tag (log above)" >&2
+		failed=1
+		continue
 	fi
-	changes_var="${name}_changes[@]"
-	stopsignal_var="${name}_stopsignal"
+	rootfs_secs=$((SECONDS - start_of[$name]))
+	case "$name" in
+	postgres) changes=("${postgres_changes[@]}") stopsignal=$postgres_stopsignal ;;
+	redis) changes=("${redis_changes[@]}") stopsignal=$redis_stopsignal ;;
+	esac
 	old_id=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
-	docker import "${!changes_var}" --change "LABEL $LABEL=$hash" \
-		-m "dblings CI image, recipe $hash" "$tar" "$tag" >/dev/null ||
+	docker import "${changes[@]}" --change "LABEL $LABEL=${hash_of[$name]}" \
+		-m "dblings CI image, recipe ${hash_of[$name]}" "$WORK/$name.tar" "$tag" >/dev/null ||
 		die "docker import failed for $tag"
-	if [ -n "${!stopsignal_var}" ]; then
-		cid=$(docker create --stop-signal "${!stopsignal_var}" "$tag") &&
-			docker commit -m "stop signal ${!stopsignal_var}" "$cid" "$tag" >/dev/null &&
-			docker rm "$cid" >/dev/null ||
+	if [ -n "$stopsignal" ]; then
+		cid=$(docker create --stop-signal "$stopsignal" "$tag") ||
 			die "could not set the stop signal of $tag"
+		docker commit -m "stop signal $stopsignal" "$cid" "$tag" >/dev/null ||
+			die "could not set the stop signal of $tag"
+		docker rm "$cid" >/dev/null
 	fi
-	if [ -n "$old_id" ]; then # the image this one replaces, if nothing uses it
+	if [ -n "$old_id" ]; then # drop the image this one replaces, unless in use
 		docker rmi "$old_id" >/dev/null 2>&1 || true
 	fi
-	say "built image $tag in $((SECONDS - start))s ($(du -m "$tar" | cut -f1) MB root filesystem)"
-	rm -f "$tar"
-}
-
-for t in "${targets[@]}"; do
-	case "$t" in
-	postgres) build_one postgres "$PG_IMAGE" ;;
-	redis) build_one redis "$REDIS_IMAGE" ;;
-	esac
+	say "built image $tag in $((SECONDS - start_of[$name]))s (root filesystem ${rootfs_secs}s, $(du -m "$WORK/$name.tar" | cut -f1) MB)"
+	rm -f "$WORK/$name.tar"
 done
+[ "$failed" = 0 ] || die "could not build the CI images"

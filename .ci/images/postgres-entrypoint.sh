@@ -28,6 +28,14 @@ fi
 if [ "$1" != postgres ]; then
 	exec "$@"
 fi
+for arg; do # `postgres --version` and the like need no data directory
+	case "$arg" in
+	-'?' | --help | --describe-config | -V | --version)
+		shift
+		exec "$PGBIN/postgres" "$@"
+		;;
+	esac
+done
 
 if [ "$(id -u)" = 0 ]; then
 	# Prepare the directories, then run this script again as postgres.
@@ -35,7 +43,7 @@ if [ "$(id -u)" = 0 ]; then
 	chown postgres:postgres "$PGDATA" /var/run/postgresql
 	chmod 0700 "$PGDATA"
 	chmod 2775 /var/run/postgresql
-	exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+	exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
 shift # the word "postgres"; what is left goes to the server
 

@@ -5,6 +5,7 @@
 #   redis-server [ARGS...]    the same, ARGS after the defaults (later wins)
 #   -ARGS... / FILE.conf ...  as `redis-server ...` (like the official image)
 #   redis-server FILE [ARGS]  a config file first: no defaults are added
+#   redis-server --version    (and --help, ...) as given
 #   anything else             exec'ed as is
 #
 # Defaults: listen on all interfaces without protected mode (connections come
@@ -22,11 +23,13 @@ esac
 
 if [ "$1" = redis-server ]; then
 	shift
-	if [ "$#" -gt 0 ] && [ "${1#-}" = "$1" ]; then
+	case "${1:-}" in
+	-v | --version | -h | --help | --test-memory | --check-system | [!-]*)
+		# a question to the binary, or a config file first: as given
 		set -- redis-server "$@"
-	else
-		set -- redis-server --bind 0.0.0.0 --protected-mode no --save '' --appendonly no "$@"
-	fi
+		;;
+	*) set -- redis-server --bind 0.0.0.0 --protected-mode no --save '' --appendonly no "$@" ;;
+	esac
 	if [ "$(id -u)" = 0 ]; then
 		exec setpriv --reuid=redis --regid=redis --init-groups "$@"
 	fi
