@@ -36,6 +36,11 @@ type Lesson struct {
 func Catalog() []Lesson {
 	return []Lesson{
 		{ID: "explain-index", Dir: "01-explain-index", Title: "EXPLAIN: flip a Seq Scan to an Index Scan", File: "index.go", Fixture: "blog", PostgresServers: 1},
+		{ID: "cache-aside", Dir: "02-cache-aside", Title: "Cache-aside with Redis", File: "cache.go", Fixture: "users", PostgresServers: 1},
+		{ID: "cursor-pagination", Dir: "03-cursor-pagination", Title: "Cursor pagination", File: "pagination.go", Fixture: "blog", PostgresServers: 1},
+		{ID: "optimistic-locking", Dir: "04-optimistic-locking", Title: "Optimistic locking: a version column and a retry", File: "locking.go", Fixture: "accounts", PostgresServers: 1},
+		{ID: "sharding", Dir: "05-sharding", Title: "Sharding and scatter-gather", File: "sharding.go", Fixture: "shop-shards", PostgresServers: 3},
+		{ID: "batching", Dir: "06-batching", Title: "Batching: import thousands of rows in a few round trips", File: "batching.go", Fixture: "import", PostgresServers: 1},
 	}
 }
 

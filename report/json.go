@@ -20,10 +20,10 @@ type results struct {
 
 type testResult struct {
 	// Name is "<lesson id>/<assertion>".
-	Name    string            `json:"name"`
-	Status  string            `json:"status"`
-	Message string            `json:"message,omitempty"`
-	Output  string            `json:"output,omitempty"`
+	Name     string            `json:"name"`
+	Status   string            `json:"status"`
+	Message  string            `json:"message,omitempty"`
+	Output   string            `json:"output,omitempty"`
 	Evidence *checker.Evidence `json:"evidence,omitempty"`
 }
 

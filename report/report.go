@@ -109,27 +109,37 @@ func frames(c *run.Crash, lead string) string {
 	return strings.Join(lines, "\n")
 }
 
-// plans renders the query plans of an assertion's evidence.
-func plans(e checker.Evidence) string {
+// plans renders the query plans of an assertion's evidence. Checks often
+// attach the same plans to several assertions: a plan already in shown is
+// referred to instead of repeated, and then added to shown.
+func plans(e checker.Evidence, shown map[string]bool) string {
 	var parts []string
 	for _, p := range []struct {
 		label string
 		plan  *checker.Plan
 	}{{"plan", e.Plan}, {"plan before", e.PlanBefore}, {"plan after", e.PlanAfter}} {
-		if p.plan != nil && p.plan.Root != nil {
-			parts = append(parts, p.label+":\n"+indent(p.plan.String(), "  "))
+		if p.plan == nil || p.plan.Root == nil {
+			continue
 		}
+		text := p.plan.String()
+		if shown[text] {
+			parts = append(parts, p.label+": as above")
+			continue
+		}
+		shown[text] = true
+		parts = append(parts, p.label+":\n"+indent(text, "  "))
 	}
 	return strings.Join(parts, "\n")
 }
 
-// failureDetails is what a failed assertion shows below its message.
-func failureDetails(a run.Assertion) string {
+// failureDetails is what a failed assertion shows below its message: what
+// the test printed beyond the message, and the plans (see plans).
+func failureDetails(a run.Assertion, shown map[string]bool) string {
 	var parts []string
 	if rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(a.Output), a.Message)); rest != "" {
 		parts = append(parts, rest)
 	}
-	if p := plans(a.Evidence); p != "" {
+	if p := plans(a.Evidence, shown); p != "" {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, "\n")

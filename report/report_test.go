@@ -45,13 +45,15 @@ func sampleResults() []*run.Result {
 					Evidence: checker.Evidence{PlanAfter: plan("Index Scan", "posts", "posts_author_created_idx", 20, 7)}},
 				{Name: "no index just in case", OK: true, Message: "1 new index on posts"},
 			}},
-		{Lesson: lesson("cache-aside"), Verdict: run.Failed, Message: "1 of 2 assertions failed", Started: started, Timings: timings(0.7, 0.2, 1.1),
+		{Lesson: lesson("cache-aside"), Verdict: run.Failed, Message: "2 of 3 assertions failed", Started: started, Timings: timings(0.7, 0.2, 1.1),
 			Warnings: []string{"could not drop the check database dbl_run_x: server closed the connection"},
 			Output:   "=== RUN   TestCacheAside\n--- FAIL: TestCacheAside (1.10s)\n",
 			Assertions: []run.Assertion{
 				{Name: "a miss reads the database once", OK: true, Message: "1 query", Evidence: checker.Evidence{Counts: map[string]int64{"queries": 1}}},
 				{Name: "a hit makes no query", OK: false, Message: "the second GetUser sent 1 query to Postgres;\na cache hit must send none",
 					Evidence: checker.Evidence{Counts: map[string]int64{"queries": 1}, Plan: plan("Seq Scan", "users", "", 1, 120)}},
+				{Name: "reads by primary key", OK: false, Message: "GetUser scans users",
+					Evidence: checker.Evidence{Plan: plan("Seq Scan", "users", "", 1, 120)}},
 			}},
 		{Lesson: lesson("cursor-pagination"), Verdict: run.CompileError, Message: "the code does not compile", Started: started, Timings: timings(0.5, 0, 0),
 			CompileErrors: []run.Diagnostic{

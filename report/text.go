@@ -37,6 +37,7 @@ func writeLesson(b *strings.Builder, r *run.Result) {
 		mark = "!" // not the learner's fault: the check could not run
 	}
 	fmt.Fprintf(b, "%s %s: %s\n", mark, r.Lesson.ID, r.Message)
+	shown := map[string]bool{}
 	for _, a := range r.Assertions {
 		m := "✗"
 		if a.OK {
@@ -44,7 +45,7 @@ func writeLesson(b *strings.Builder, r *run.Result) {
 		}
 		fmt.Fprintf(b, "    %s %s: %s\n", m, a.Name, indentRest(a.Message, "        "))
 		if !a.OK {
-			writeBlock(b, failureDetails(a), "        ")
+			writeBlock(b, failureDetails(a, shown), "        ")
 		}
 	}
 	if e, ok := extraEntry(r); ok {

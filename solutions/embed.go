@@ -11,10 +11,10 @@ import (
 	"io/fs"
 )
 
-// The pattern takes whole lesson folders, not just */*.go: it must match
-// something even in a checkout with no lessons yet.
+// Only the lesson folders' Go files: a folder being written may hold
+// nothing else yet, and the runner and reset need nothing else.
 //
-//go:embed *
+//go:embed */*.go
 var reference embed.FS
 
 // FS is the reference solutions tree: <lesson dir>/<file>.go.

@@ -40,7 +40,6 @@ func (c RunChecker) Check(ctx context.Context, l lessons.Lesson, env *sandbox.En
 type checkPhaseMsg struct {
 	id    int
 	phase run.Phase
-	at    time.Time
 }
 
 // checkDoneMsg carries run id's result, or the error that stopped it.
@@ -82,7 +81,7 @@ func (r *runs) start(ctx context.Context, id int, l lessons.Lesson, env *sandbox
 		}
 		res, err := r.checker.Check(ctx, l, env, func(p run.Phase) {
 			select {
-			case events <- checkPhaseMsg{id: id, phase: p, at: time.Now()}:
+			case events <- checkPhaseMsg{id: id, phase: p}:
 			default:
 			}
 		})
@@ -112,10 +111,10 @@ func waitForCheck(events <-chan tea.Msg) tea.Cmd {
 type checkState int
 
 const (
-	checkIdle     checkState = iota
-	checkWaiting             // for the servers
-	checkRunning             // a run is under way
-	checkDone                // result or err is set
+	checkIdle    checkState = iota
+	checkWaiting            // for the servers
+	checkRunning            // a run is under way
+	checkDone               // result or err is set
 )
 
 // phaseMark is when a phase started.
@@ -132,7 +131,7 @@ type checkPage struct {
 	index   int
 	lesson  lessons.Lesson
 	state   checkState
-	trigger string // what started the run, e.g. "saved index.go"
+	saved   string // the file whose save started the run, if one did
 
 	id      int
 	cancel  context.CancelFunc
@@ -179,9 +178,9 @@ func (p *checkPage) layout() {
 }
 
 // prepare points the page at a lesson and forgets the previous outcome.
-func (p *checkPage) prepare(index int, l lessons.Lesson, trigger string) {
+func (p *checkPage) prepare(index int, l lessons.Lesson, saved string) {
 	p.stop()
-	p.index, p.lesson, p.trigger = index, l, trigger
+	p.index, p.lesson, p.saved = index, l, saved
 	p.result, p.err, p.next = nil, nil, nil
 	p.phases = nil
 	p.started = p.c.now()
@@ -234,7 +233,9 @@ func (p *checkPage) update(msg tea.Msg) tea.Cmd {
 		if msg.id != p.id || p.state != checkRunning {
 			return nil
 		}
-		p.phases = append(p.phases, phaseMark{msg.phase, msg.at})
+		if n := len(p.phases); n == 0 || p.phases[n-1].phase != msg.phase {
+			p.phases = append(p.phases, phaseMark{msg.phase, p.c.now()})
+		}
 		return waitForCheck(p.events)
 	case checkDoneMsg:
 		if msg.id != p.id || p.state != checkRunning {
@@ -300,7 +301,7 @@ func (p *checkPage) topView() string {
 	case checkWaiting, checkRunning:
 		return p.progressView()
 	case checkDone:
-		return verdictView(p.c.styles, p.result, p.err, p.width)
+		return verdictView(p.c.styles, p.result, p.err, p.saved, p.width)
 	}
 	return p.c.styles.Muted.Render("No check yet: press c to check this lesson.")
 }
@@ -320,8 +321,8 @@ func (p *checkPage) progressView() string {
 	lines := []string{
 		p.spinner.View() + " " + st.Check.Phase.Render(current) + st.Muted.Render(" · "+seconds(now.Sub(p.started))),
 	}
-	if p.trigger != "" {
-		lines = append(lines, st.Muted.Render(p.trigger))
+	if p.saved != "" {
+		lines = append(lines, st.Muted.Render("started by saving "+p.saved))
 	}
 	lines = append(lines, "")
 	for i, ph := range []run.Phase{run.PhaseCompiling, run.PhasePreparing, run.PhaseRunning} {
@@ -364,6 +365,8 @@ func (p *checkPage) ShortHelp() []key.Binding {
 		return []key.Binding{k.Cancel, k.Back}
 	case p.result != nil && p.result.Pass():
 		return []key.Binding{k.Next, k.Details, k.Back}
+	case p.err != nil:
+		return []key.Binding{k.Check, k.Back}
 	}
 	return []key.Binding{k.Check, k.Details, k.Back}
 }

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dblings/dblings/lessons"
 )
 
 // common is what every screen shares. The root model owns it and hands the
@@ -23,6 +25,10 @@ type common struct {
 	// <lesson dir>/<file>.go, for reset and for the reference solution.
 	exercises fs.FS
 	solutions fs.FS
+	// text and hints read a lesson's Markdown; tests give fixed texts so
+	// that editing a lesson never breaks a golden file here.
+	text  func(lessons.Lesson) string
+	hints func(lessons.Lesson) []string
 	// now is the clock; tests freeze it so that elapsed times and golden
 	// files do not move.
 	now func() time.Time

@@ -23,12 +23,7 @@ func evidenceView(st *Styles, ev checker.Evidence, width int, details bool) []st
 	if ev.Plan != nil {
 		out = append(out, section(st, "Plan", planView(st, ev.Plan, width)))
 	}
-	if ev.PlanBefore != nil {
-		out = append(out, section(st, "Plan before", planView(st, ev.PlanBefore, width)))
-	}
-	if ev.PlanAfter != nil {
-		out = append(out, section(st, "Plan after", planView(st, ev.PlanAfter, width)))
-	}
+	out = append(out, beforeAfterView(st, ev.PlanBefore, ev.PlanAfter, width)...)
 	if ev.Timing != nil {
 		out = append(out, section(st, timingTitle(ev.Timing), timingView(st, ev.Timing, width)))
 	}
@@ -39,8 +34,10 @@ func evidenceView(st *Styles, ev checker.Evidence, width int, details bool) []st
 	return out
 }
 
+// section puts a heading over lines. Lines are joined as they are: padding
+// them to one width would leave trailing blanks in every copy and paste.
 func section(st *Styles, title string, lines []string) string {
-	return lipgloss.JoinVertical(lipgloss.Left, append([]string{st.Check.Heading.Render(title)}, lines...)...)
+	return strings.Join(append([]string{st.Check.Heading.Render(title)}, lines...), "\n")
 }
 
 // countsView is "round trips 1 · rows 20", in a stable order.
@@ -82,7 +79,10 @@ func planView(st *Styles, p *checker.Plan, width int) []string {
 		if len(n.Plans) > 0 {
 			bar = "│ "
 		}
-		lines = append(lines, truncate(st.Plan.Tree.Render(below+bar)+st.Plan.Detail.Render(nodeFigures(n)), width))
+		room := width - lipgloss.Width(below+bar)
+		for _, figures := range strings.Split(wrapJoin(nodeFigures(n), " · ", room), "\n") {
+			lines = append(lines, truncate(st.Plan.Tree.Render(below+bar)+st.Plan.Detail.Render(figures), width))
+		}
 		for i, child := range n.Plans {
 			walk(child, below, i == len(n.Plans)-1, false)
 		}
@@ -91,6 +91,27 @@ func planView(st *Styles, p *checker.Plan, width int) []string {
 	total := fmt.Sprintf("planning %s · execution %s · %s buffers",
 		ms(p.PlanningTime), ms(p.ExecutionTime), checker.FormatCount(p.TotalBuffers()))
 	return append(lines, truncate(st.Muted.Render(total), width))
+}
+
+// sideBySide is the width from which a before/after pair is drawn in two
+// columns rather than one above the other.
+const sideBySide = 100
+
+func beforeAfterView(st *Styles, before, after *checker.Plan, width int) []string {
+	var out []string
+	if before != nil && after != nil && width >= sideBySide {
+		half := (width - 3) / 2
+		left := lipgloss.NewStyle().Width(half).Render(section(st, "Plan before", planView(st, before, half)))
+		right := section(st, "Plan after", planView(st, after, half))
+		return []string{lipgloss.JoinHorizontal(lipgloss.Top, left, "   ", right)}
+	}
+	if before != nil {
+		out = append(out, section(st, "Plan before", planView(st, before, width)))
+	}
+	if after != nil {
+		out = append(out, section(st, "Plan after", planView(st, after, width)))
+	}
+	return out
 }
 
 // hot reports whether a node is one a learner should look at first.
@@ -105,21 +126,24 @@ func nodeLabel(st *Styles, n *checker.PlanNode) string {
 	return st.Plan.Node.Render(n.Label())
 }
 
-// nodeFigures are what the node really did: rows per loop, loops when more
-// than one, time, and the rows it read only to throw away.
-func nodeFigures(n *checker.PlanNode) string {
-	parts := []string{"rows " + checker.FormatCount(int64(math.Round(n.ActualRows)))}
+// nodeFigures are what the node really did: the rows it produced over all
+// its loops, the time (per loop, as Postgres reports it), and the rows it
+// read only to throw away.
+func nodeFigures(n *checker.PlanNode) []string {
+	parts := []string{"rows " + checker.FormatCount(n.Rows())}
 	if n.ActualLoops > 1 {
-		parts = append(parts, "loops "+checker.FormatCount(n.ActualLoops))
+		parts[0] += " in " + checker.FormatCount(n.ActualLoops) + " loops"
+		parts = append(parts, ms(n.ActualTotalTime)+" per loop")
+	} else {
+		parts = append(parts, ms(n.ActualTotalTime))
 	}
-	parts = append(parts, ms(n.ActualTotalTime))
 	if removed := n.RowsRemoved(); removed > 0 {
 		parts = append(parts, "removed "+checker.FormatCount(removed)+" by filter")
 	}
 	if n.SortMethod != "" {
 		parts = append(parts, n.SortMethod)
 	}
-	return strings.Join(parts, " · ")
+	return parts
 }
 
 // TIMING
@@ -148,11 +172,14 @@ func timingView(st *Styles, t *checker.Timing, width int) []string {
 	}
 }
 
-// ratioView says how many times faster (or slower) the learner's code was.
+// ratioView says how many times faster (or slower) the learner's code was;
+// within 5% either way is noise, not a difference.
 func ratioView(st *Styles, ratio float64) string {
 	switch {
 	case ratio <= 0:
 		return st.Muted.Render("no ratio measured")
+	case math.Abs(ratio-1) < 0.05:
+		return st.Muted.Render("about as fast")
 	case ratio >= 1:
 		return st.Success.Render(fmt.Sprintf("%s× faster", trimFloat(ratio)))
 	default:
@@ -229,15 +256,31 @@ func detailsView(st *Styles, d map[string]any, width int) []string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	lines := make([]string, len(keys))
-	for i, k := range keys {
-		v, err := json.Marshal(d[k])
-		if err != nil {
-			v = []byte(fmt.Sprint(d[k]))
+	var lines []string
+	for _, k := range keys {
+		lines = append(lines, st.Muted.Render(strings.ReplaceAll(k, "_", " ")))
+		for _, v := range detailValues(d[k]) {
+			lines = append(lines, truncate("  "+v, width))
 		}
-		lines[i] = truncate(st.Muted.Render(k+": ")+string(v), width)
 	}
 	return lines
+}
+
+// detailValues prints a detail as JSON, a list one element per line.
+func detailValues(v any) []string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return []string{fmt.Sprint(v)}
+	}
+	var elems []json.RawMessage
+	if json.Unmarshal(b, &elems) != nil {
+		return []string{string(b)}
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		out[i] = string(e)
+	}
+	return out
 }
 
 // ETC

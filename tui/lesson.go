@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/progress"
 )
 
 // MSG
@@ -26,11 +27,8 @@ type checkLessonMsg struct{ index int }
 // nextLessonMsg asks the root to open the next unfinished lesson after index.
 type nextLessonMsg struct{ after int }
 
-// hintShownMsg tells the root to save how many hints the learner has seen.
-type hintShownMsg struct {
-	index int
-	shown int
-}
+// hintShownMsg tells the root to save that one more hint was shown.
+type hintShownMsg struct{ index int }
 
 // resetDoneMsg says the exercise file was put back to the stub (or why not).
 type resetDoneMsg struct {
@@ -46,7 +44,9 @@ type lessonPage struct {
 	c      *common
 	index  int
 	lesson lessons.Lesson
-	status Status
+	// done is the learner's progress on the lesson: its status, and
+	// whether it ever passed, which unlocks the solution.
+	done   progress.Lesson
 	hints  []string
 	shown  int    // hints shown so far
 	answer string // the reference solution, once the learner asked for it
@@ -63,9 +63,9 @@ type lessonPage struct {
 	docKey string
 }
 
-func newLessonPage(c *common, index int, l lessons.Lesson, status Status, hintsShown int) *lessonPage {
-	p := &lessonPage{c: c, index: index, lesson: l, status: status, hints: l.Hints()}
-	p.shown = min(hintsShown, len(p.hints))
+func newLessonPage(c *common, index int, l lessons.Lesson, done progress.Lesson) *lessonPage {
+	p := &lessonPage{c: c, index: index, lesson: l, done: done, hints: c.hints(l)}
+	p.shown = min(done.HintsShown, len(p.hints))
 	p.vp = viewport.New()
 	p.vp.SoftWrap = true
 	p.vp.KeyMap = pagerKeys(c.keys)
@@ -105,7 +105,7 @@ func (p *lessonPage) refresh() {
 // markdown is the lesson text followed by the hints shown and the solution.
 func (p *lessonPage) markdown() string {
 	var b strings.Builder
-	b.WriteString(p.lesson.Text())
+	b.WriteString(p.c.text(p.lesson))
 	for i := range p.shown {
 		fmt.Fprintf(&b, "\n\n## Hint %d of %d\n\n%s\n", i+1, len(p.hints), p.hints[i])
 	}
@@ -185,12 +185,12 @@ func (p *lessonPage) showHint() tea.Cmd {
 	p.shown++
 	p.refresh()
 	p.scrollTo(fmt.Sprintf("Hint %d of %d", p.shown, len(p.hints)))
-	index, shown := p.index, p.shown
-	return func() tea.Msg { return hintShownMsg{index, shown} }
+	index := p.index
+	return func() tea.Msg { return hintShownMsg{index} }
 }
 
 func (p *lessonPage) showSolution() tea.Cmd {
-	if p.status != Passed {
+	if !p.done.Solved() {
 		p.notice = "The reference solution opens once your check passes."
 		return nil
 	}
@@ -229,8 +229,8 @@ func (p *lessonPage) view() string {
 func (p *lessonPage) headerView() string {
 	st := p.c.styles
 	edit := st.Muted.Render("Edit ") + st.Lesson.Path.Render(p.lesson.ExercisePath())
-	status := st.Muted.Render(p.status.String())
-	if p.status == Passed {
+	status := st.Muted.Render(statusText(p.done.Status))
+	if p.done.Status == progress.Passed {
 		status = st.Success.Render("✓ passed")
 	}
 	gap := max(1, p.width-lipgloss.Width(edit)-lipgloss.Width(status))

@@ -7,11 +7,12 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
-	"charm.land/bubbles/v2/progress"
+	progressbar "charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/progress"
 )
 
 // MSG
@@ -25,7 +26,7 @@ type openLessonMsg struct{ index int }
 type lessonItem struct {
 	index  int
 	lesson lessons.Lesson
-	status Status
+	status progress.Status
 }
 
 func (i lessonItem) FilterValue() string {
@@ -37,11 +38,11 @@ func (i lessonItem) FilterValue() string {
 type lessonList struct {
 	c     *common
 	list  list.Model
-	bar   progress.Model
+	bar   progressbar.Model
 	width int
 }
 
-func newLessonList(c *common, ls []lessons.Lesson, status func(lessons.Lesson) Status, selected int) *lessonList {
+func newLessonList(c *common, ls []lessons.Lesson, status func(lessons.Lesson) progress.Status, selected int) *lessonList {
 	items := make([]list.Item, len(ls))
 	for i, l := range ls {
 		items[i] = lessonItem{index: i, lesson: l, status: status(l)}
@@ -53,7 +54,7 @@ func newLessonList(c *common, ls []lessons.Lesson, status func(lessons.Lesson) S
 	m.list.SetStatusBarItemName("lesson", "lessons")
 	m.list.DisableQuitKeybindings() // the root owns quitting
 	m.list.Select(selected)
-	m.bar = progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('━', '─'))
+	m.bar = progressbar.New(progressbar.WithoutPercentage(), progressbar.WithFillCharacters('━', '─'))
 	m.restyle()
 	return m
 }
@@ -68,11 +69,11 @@ func (m *lessonList) restyle() {
 
 func (m *lessonList) setSize(width, height int) {
 	m.width = width
-	m.list.SetSize(width, max(0, height-lipgloss.Height(m.progressView())-1))
+	m.list.SetSize(width, max(0, height-lipgloss.Height(m.progressView())))
 }
 
 // setStatus updates one lesson's status after a check.
-func (m *lessonList) setStatus(index int, s Status) {
+func (m *lessonList) setStatus(index int, s progress.Status) {
 	items := m.list.Items()
 	for i, it := range items {
 		if li := it.(lessonItem); li.index == index {
@@ -107,14 +108,14 @@ func (m *lessonList) update(msg tea.Msg) tea.Cmd {
 // VIEW
 
 func (m *lessonList) view() string {
-	return lipgloss.JoinVertical(lipgloss.Left, m.progressView(), "", m.list.View())
+	return lipgloss.JoinVertical(lipgloss.Left, m.progressView(), m.list.View())
 }
 
 // progressView is the overall progress: a bar and "n of m passed".
 func (m *lessonList) progressView() string {
 	passed, total := 0, len(m.list.Items())
 	for _, it := range m.list.Items() {
-		if it.(lessonItem).status == Passed {
+		if it.(lessonItem).status == progress.Passed {
 			passed++
 		}
 	}
@@ -171,14 +172,22 @@ func (d lessonDelegate) Render(w io.Writer, m list.Model, index int, item list.I
 	fmt.Fprint(w, cursor+number+title.Render(name)+gap+d.statusView(it.status))
 }
 
-func (d lessonDelegate) statusView(s Status) string {
+func (d lessonDelegate) statusView(s progress.Status) string {
 	st := d.c.styles.List
 	switch s {
-	case Passed:
-		return st.Passed.Render("✓ " + s.String())
-	case Failed:
-		return st.Failed.Render("✗ " + s.String())
+	case progress.Passed:
+		return st.Passed.Render("✓ " + statusText(s))
+	case progress.Failed:
+		return st.Failed.Render("✗ " + statusText(s))
 	default:
-		return st.NotTried.Render("· " + s.String())
+		return st.NotTried.Render("· " + statusText(s))
 	}
+}
+
+// statusText says a status the way the lessons screen does.
+func statusText(s progress.Status) string {
+	if s == progress.Failed {
+		return "failed last time"
+	}
+	return string(s)
 }

@@ -17,14 +17,14 @@ import (
 type serversError struct{ err error }
 
 func (e *serversError) Error() string {
-	return "the database servers did not start: " + e.err.Error()
+	return e.err.Error()
 }
 
 func (e *serversError) Unwrap() error { return e.err }
 
-// verdictView is the one line that says how the check went, and the
-// runner's sentence about it.
-func verdictView(st *Styles, res *run.Result, err error, width int) string {
+// verdictView is the one line that says how the check went (and, when a
+// save started it, which file), and the runner's sentence about it.
+func verdictView(st *Styles, res *run.Result, err error, saved string, width int) string {
 	var head, msg string
 	var servers *serversError
 	switch {
@@ -37,21 +37,18 @@ func verdictView(st *Styles, res *run.Result, err error, width int) string {
 	case res != nil:
 		head, msg = verdictHead(st, res), res.Message
 	}
+	if saved != "" && res != nil {
+		head += st.Muted.Render(" · after you saved " + saved)
+	}
 	lines := []string{truncate(head, width)}
 	if msg != "" {
 		lines = append(lines, wrap(st.Check.Message, msg, width))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func verdictHead(st *Styles, res *run.Result) string {
-	held, total := 0, len(res.Assertions)
-	for _, a := range res.Assertions {
-		if a.OK {
-			held++
-		}
-	}
-	tail := st.Muted.Render(fmt.Sprintf(" · %d of %d assertions held · %s", held, total, seconds(res.Timings.Total())))
+	tail := st.Muted.Render(" · " + seconds(res.Timings.Total()))
 	switch res.Verdict {
 	case run.Passed:
 		return st.Check.Pass.Render("✓ passed") + tail
@@ -84,7 +81,7 @@ func resultView(st *Styles, res *run.Result, err error, width int, details bool)
 	if res.Crash != nil {
 		blocks = append(blocks, crashView(st, res, width))
 	}
-	blocks = append(blocks, assertionsView(st, res.Assertions, width, details)...)
+	blocks = append(blocks, joinPasses(assertionsView(st, res.Assertions, width, details))...)
 	if len(res.Warnings) > 0 {
 		blocks = append(blocks, section(st, "Warnings", wrapEach(st.Warning, res.Warnings, width)))
 	}
@@ -141,33 +138,61 @@ func crashView(st *Styles, res *run.Result, width int) string {
 }
 
 // assertionsView is one block per assertion: ✓ or ✗, the name, the
-// message, and the evidence. Evidence already shown above (the same plan
-// attached to several assertions) is not drawn twice.
+// message, and the evidence. Failures come first, since they are what the
+// learner came for; a pass with nothing to show takes one line. Evidence
+// already drawn (the same plans attached to several assertions) is not
+// drawn twice.
 func assertionsView(st *Styles, as []run.Assertion, width int, details bool) []string {
 	seen := map[string]bool{}
 	blocks := make([]string, 0, len(as))
-	for _, a := range as {
-		mark := st.Check.Pass.Render("✓ ")
-		if !a.OK {
-			mark = st.Check.Fail.Render("✗ ")
-		}
-		lines := []string{truncate(mark+st.Check.Name.Render(a.Name), width)}
-		if a.Message != "" {
-			lines = append(lines, indent(wrap(st.Check.Message, a.Message, width-2)))
-		}
-		for _, ev := range evidenceView(st, a.Evidence, width-2, details) {
-			if seen[ev] {
-				continue
+	for _, ok := range []bool{false, true} {
+		for _, a := range as {
+			if a.OK == ok {
+				blocks = append(blocks, assertionView(st, a, seen, width, details))
 			}
-			seen[ev] = true
-			lines = append(lines, indent(ev))
 		}
-		if a.Output != "" && !a.OK {
-			lines = append(lines, indent(section(st, "Output", tail(st.Check.Code, a.Output, 12, width-2))))
-		}
-		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
 	return blocks
+}
+
+func assertionView(st *Styles, a run.Assertion, seen map[string]bool, width int, details bool) string {
+	var evidence []string
+	for _, ev := range evidenceView(st, a.Evidence, width-2, details) {
+		if !seen[ev] {
+			seen[ev] = true
+			evidence = append(evidence, indent(ev))
+		}
+	}
+	if a.OK && len(evidence) == 0 {
+		return truncate(st.Check.Pass.Render("✓ ")+st.Check.Name.Render(a.Name)+st.Muted.Render(" · "+a.Message), width)
+	}
+	mark := st.Check.Pass.Render("✓ ")
+	if !a.OK {
+		mark = st.Check.Fail.Render("✗ ")
+	}
+	lines := []string{truncate(mark+st.Check.Name.Render(a.Name), width)}
+	if a.Message != "" {
+		lines = append(lines, indent(wrap(st.Check.Message, a.Message, width-2)))
+	}
+	lines = append(lines, evidence...)
+	if a.Output != "" && !a.OK {
+		lines = append(lines, indent(section(st, "Output", tail(st.Check.Code, a.Output, 12, width-2))))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinPasses keeps one-line passes together, without blank lines between.
+func joinPasses(blocks []string) []string {
+	var out []string
+	for _, b := range blocks {
+		n := len(out)
+		if n > 0 && !strings.Contains(b, "\n") && !strings.Contains(out[n-1], "\n") {
+			out[n-1] += "\n" + b
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // detailsBlock is how long each phase took, and the tail of the check's

@@ -61,9 +61,11 @@ func runGrade(ctx context.Context, f *Factory, opts *gradeOptions) error {
 	var jobs []run.Job
 	for _, l := range all {
 		jobs = append(jobs, run.Job{Lesson: l, Options: run.Options{
-			Workspace: ws, Env: env, Scale: opts.run.scale, Timeout: opts.run.timeout, Progress: phases(f, l),
+			Workspace: ws, Env: env, Scale: opts.run.scale, Timeout: opts.run.timeout,
 		}})
 	}
+	// One line per lesson as it finishes; per-phase progress would come
+	// from two goroutines at once, since the next lesson compiles ahead.
 	results, err := run.Series(ctx, jobs, func(j run.Job, r *run.Result) {
 		if f.IO.Interactive {
 			fmt.Fprintf(f.IO.Err, "%s: %s\n", j.Lesson.ID, r.Verdict)

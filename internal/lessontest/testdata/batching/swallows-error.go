@@ -1,0 +1,36 @@
+package batching
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+type Product struct {
+	SKU        string
+	Name       string
+	PriceCents int64
+	UpdatedAt  time.Time
+}
+
+const UpsertProduct = `INSERT INTO products (sku, name, price_cents, updated_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (sku) DO UPDATE
+SET name = EXCLUDED.name, price_cents = EXCLUDED.price_cents, updated_at = EXCLUDED.updated_at`
+
+func Import(ctx context.Context, db *pgxpool.Pool, products []Product) error {
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, p := range products {
+			b.Queue(UpsertProduct, p.SKU, p.Name, p.PriceCents, p.UpdatedAt)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		fmt.Println("import failed, skipped:", err)
+	}
+	return nil
+}

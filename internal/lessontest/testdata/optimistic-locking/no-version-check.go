@@ -1,0 +1,49 @@
+package optimisticlocking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+type Account struct {
+	ID      int64
+	Owner   string
+	Balance int64
+	Version int64
+}
+
+var ErrConflict = errors.New("the account kept changing under us")
+
+func read(ctx context.Context, db *pgxpool.Pool, id int64) (Account, error) {
+	var a Account
+	err := db.QueryRow(ctx, `SELECT id, owner, balance, version FROM accounts WHERE id = $1`, id).
+		Scan(&a.ID, &a.Owner, &a.Balance, &a.Version)
+	return a, err
+}
+
+// casWrite writes a if the version is still the one read, bumping it.
+func casWrite(ctx context.Context, db *pgxpool.Pool, a Account, version int64) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE accounts SET owner = $2, balance = $3, version = version + 1
+WHERE id = $1 AND version = $4`, a.ID, a.Owner, a.Balance, version)
+	return tag.RowsAffected() == 1, err
+}
+
+var _ pgx.Tx
+
+func Update(ctx context.Context, db *pgxpool.Pool, id int64, maxAttempts int, change func(*Account) error) error {
+	a, err := read(ctx, db, id)
+	if err != nil {
+		return err
+	}
+	if err := change(&a); err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `UPDATE accounts SET owner = $2, balance = $3, version = version + 1 WHERE id = $1`, a.ID, a.Owner, a.Balance)
+	return err
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,466 @@
+// Package tui is the dblings lab: a Bubble Tea application in which a
+// learner browses the lessons, reads one, checks their code against real
+// servers with live evidence, and moves on.
+//
+// The root model (Model) owns a state per screen and routes messages to the
+// screen on show: the lessons list (lessonlist.go), the lesson pager
+// (lesson.go) and the check (check.go, with result.go and evidence.go
+// drawing its outcome). The servers start in the background
+// (environment.go) while the learner reads; saving an exercise file checks
+// it again by itself (watch.go). Run ties it to a terminal and cleans up.
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/progress"
+)
+
+// Options is what the lab needs from the rest of dblings.
+type Options struct {
+	// Workspace is the root of the learner's checkout.
+	Workspace string
+	// Lessons is the curriculum; nil means lessons.Catalog().
+	Lessons []lessons.Lesson
+	// Start gets the servers, in the background.
+	Start StartFunc
+	// Provider names where the servers come from while they start, when a
+	// flag already says it; "" until they are up.
+	Provider string
+	// Checker runs checks; nil means the runner on Workspace.
+	Checker Checker
+	// Progress remembers what the learner did; the lab saves every check,
+	// hint and lesson opened through it.
+	Progress *progress.Progress
+	// Warning is shown in the header at start, e.g. that the progress file
+	// was unreadable and started afresh.
+	Warning string
+	// Sources holds the pristine stubs (for reset) and the reference
+	// solutions; the zero value means the copies built into the binary.
+	Sources run.Sources
+}
+
+// state is the screen on show.
+type state int
+
+const (
+	stateLessons state = iota
+	stateLesson
+	stateCheck
+)
+
+func (s state) String() string {
+	switch s {
+	case stateLesson:
+		return "lesson"
+	case stateCheck:
+		return "check"
+	default:
+		return "lessons"
+	}
+}
+
+// quietAfterReset is how long saves of a lesson are ignored after the lab
+// wrote its file itself, so a reset does not start a check of the stub.
+const quietAfterReset = 2 * debounce
+
+// Model is the root model of the lab.
+type Model struct {
+	c        *common
+	lessons  []lessons.Lesson
+	progress *progress.Progress
+	runs     *runs
+	env      *environment
+	saves    <-chan fileSavedMsg
+
+	state  state
+	list   *lessonList
+	lesson *lessonPage // the lesson last opened, nil before
+	check  *checkPage
+	status statusLine
+	help   help.Model
+
+	width, height int
+	notice        string    // a problem worth a line, e.g. progress not saved
+	quietUntil    time.Time // saves are ignored until then (after a reset)
+	quietLesson   int
+}
+
+// New builds the lab's model. Nothing starts until Init.
+func New(ctx context.Context, opts Options) *Model {
+	opts = withDefaults(opts)
+	c := &common{
+		ctx:       ctx,
+		styles:    NewStyles(true),
+		keys:      DefaultKeyMap(),
+		workspace: opts.Workspace,
+		exercises: opts.Sources.Exercises,
+		solutions: opts.Sources.Solutions,
+		text:      lessons.Lesson.Text,
+		hints:     lessons.Lesson.Hints,
+		now:       time.Now,
+	}
+	m := &Model{
+		c:        c,
+		lessons:  opts.Lessons,
+		progress: opts.Progress,
+		runs:     newRuns(opts.Checker),
+		env:      newEnvironment(opts.Start),
+		help:     help.New(),
+	}
+	m.status = statusLine{c: c, provider: opts.Provider}
+	m.list = newLessonList(c, m.lessons, m.statusOf, m.resumeIndex())
+	m.check = newCheckPage(c, m.runs)
+	m.help.Styles = c.styles.Help
+	m.notice = opts.Warning
+	return m
+}
+
+func withDefaults(o Options) Options {
+	if o.Lessons == nil {
+		o.Lessons = lessons.Catalog()
+	}
+	if o.Checker == nil {
+		o.Checker = RunChecker{Workspace: o.Workspace}
+	}
+	embedded := run.Embedded()
+	if o.Sources.Exercises == nil {
+		o.Sources.Exercises = embedded.Exercises
+	}
+	if o.Sources.Solutions == nil {
+		o.Sources.Solutions = embedded.Solutions
+	}
+	return o
+}
+
+// Init starts the servers and asks the terminal for its background.
+func (m *Model) Init() tea.Cmd {
+	m.env.begin(m.c.ctx)
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.env.wait}
+	if m.saves != nil {
+		cmds = append(cmds, waitForSave(m.saves))
+	}
+	return tea.Batch(cmds...)
+}
+
+// UPDATE
+
+// Update handles what concerns the whole lab, then routes to the screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.restyle(msg.IsDark())
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case envReadyMsg:
+		m.status.ready(msg.env)
+		if m.check.state == checkWaiting {
+			return m, m.check.begin(msg.env)
+		}
+		return m, nil
+	case envFailedMsg:
+		m.status.failed(msg.err)
+		if m.check.state == checkWaiting {
+			m.check.fail(&serversError{msg.err})
+		}
+		return m, nil
+	case fileSavedMsg:
+		cmd := waitForSave(m.saves)
+		if msg.index == m.quietLesson && m.c.now().Before(m.quietUntil) {
+			return m, cmd
+		}
+		return m, tea.Batch(cmd, m.startCheck(msg.index, msg.file))
+	case openLessonMsg:
+		m.openLesson(msg.index)
+		return m, nil
+	case nextLessonMsg:
+		return m, m.openNext(msg.after)
+	case checkLessonMsg:
+		return m, m.startCheck(msg.index, "")
+	case hintShownMsg:
+		l := m.lessons[msg.index]
+		_, _, err := m.progress.NextHint(l.ID, len(m.c.hints(l)))
+		m.record(err)
+		return m, nil
+	case resetDoneMsg:
+		m.quietLesson, m.quietUntil = msg.index, m.c.now().Add(quietAfterReset)
+		if m.lesson != nil {
+			return m, m.lesson.update(msg)
+		}
+		return m, nil
+	case checkDoneMsg:
+		m.checked(msg)
+		return m, m.check.update(msg)
+	case checkPhaseMsg:
+		return m, m.check.update(msg)
+	}
+	return m, m.updateActive(msg)
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.ForceQuit):
+		return tea.Quit
+	case m.capturing():
+		return m.updateActive(msg)
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+		return nil
+	case key.Matches(msg, k.Back) && m.state != stateLessons:
+		m.back()
+		return nil
+	}
+	return m.updateActive(msg)
+}
+
+// capturing is true while the screen on show takes every key as input.
+func (m *Model) capturing() bool {
+	switch m.state {
+	case stateLessons:
+		return m.list.capturing()
+	case stateLesson:
+		return m.lesson.capturing()
+	}
+	return m.check.capturing()
+}
+
+func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
+	switch m.state {
+	case stateLesson:
+		return m.lesson.update(msg)
+	case stateCheck:
+		return m.check.update(msg)
+	}
+	return m.list.update(msg)
+}
+
+// back goes from the check to its lesson, and from a lesson to the list.
+func (m *Model) back() {
+	if m.state == stateCheck && m.check.index >= 0 {
+		m.openLesson(m.check.index)
+		return
+	}
+	m.state = stateLessons
+	if m.lesson != nil {
+		m.list.list.Select(m.lesson.index)
+	}
+}
+
+func (m *Model) openLesson(i int) {
+	l := m.lessons[i]
+	if m.lesson == nil || m.lesson.index != i {
+		m.lesson = newLessonPage(m.c, i, l, m.progress.Lesson(l.ID))
+	}
+	m.state = stateLesson
+	m.resize()
+	m.record(m.progress.SetCurrent(l.ID))
+}
+
+func (m *Model) openNext(after int) tea.Cmd {
+	j := m.nextUnfinished(after)
+	if j < 0 {
+		m.state = stateLessons
+		m.notice = "Every lesson has passed. Well done!"
+		return nil
+	}
+	m.list.list.Select(j)
+	m.openLesson(j)
+	return nil
+}
+
+// startCheck shows the check screen for lesson i and starts the run, or
+// queues it until the servers answer. saved is the file whose save started
+// it, "" for a check asked for with a key.
+func (m *Model) startCheck(i int, saved string) tea.Cmd {
+	m.check.prepare(i, m.lessons[i], saved)
+	m.state = stateCheck
+	m.record(m.progress.SetCurrent(m.lessons[i].ID))
+	var cmd tea.Cmd
+	switch m.status.state {
+	case envReady:
+		cmd = m.check.begin(m.status.env)
+	case envFailed:
+		m.check.fail(&serversError{m.status.err})
+	default:
+		m.check.waitForServers()
+		cmd = m.check.spinner.Tick
+	}
+	m.resize()
+	return cmd
+}
+
+// checked records the outcome of the current run in the progress and on
+// every screen that shows the lesson's status. A run that could not judge
+// the code (servers down, cancelled) changes nothing.
+func (m *Model) checked(msg checkDoneMsg) {
+	if msg.id != m.check.id || m.check.state != checkRunning || msg.result == nil || msg.result.Verdict == run.Errored {
+		return
+	}
+	i := m.check.index
+	l := m.lessons[i]
+	m.record(m.progress.RecordRun(l.ID, msg.result.Pass(), m.c.now()))
+	m.list.setStatus(i, m.statusOf(l))
+	if m.lesson != nil && m.lesson.index == i {
+		m.lesson.done = m.progress.Lesson(l.ID)
+	}
+	if j := m.nextUnfinished(i); msg.result.Pass() && j >= 0 {
+		m.check.next = &lessonItem{index: j, lesson: m.lessons[j], status: m.statusOf(m.lessons[j])}
+	}
+}
+
+// record shows a progress error without stopping anything.
+func (m *Model) record(err error) {
+	if err != nil {
+		m.notice = "progress not saved: " + err.Error()
+	}
+}
+
+// LAYOUT
+
+func (m *Model) restyle(isDark bool) {
+	*m.c.styles = *NewStyles(isDark)
+	m.help.Styles = m.c.styles.Help
+	m.list.restyle()
+	m.check.restyle()
+	m.resize() // the lesson's Markdown is rendered again for the new style
+}
+
+// resize gives the screen on show what the header, the status line and
+// the footer leave.
+func (m *Model) resize() {
+	if m.width == 0 {
+		return
+	}
+	w := m.innerWidth()
+	m.help.SetWidth(w)
+	h := m.height - lipgloss.Height(m.headerView()) - m.status.height(w) - lipgloss.Height(m.help.View(m))
+	m.active().setSize(w, max(1, h))
+}
+
+func (m *Model) innerWidth() int { return max(20, m.width-m.c.styles.App.GetHorizontalFrameSize()) }
+
+func (m *Model) active() screen {
+	switch m.state {
+	case stateLesson:
+		return m.lesson
+	case stateCheck:
+		return m.check
+	}
+	return m.list
+}
+
+// VIEW
+
+// View draws the header, the screen, the status line and the key help.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "dblings"
+	if m.width == 0 {
+		v.SetContent("")
+		return v
+	}
+	w := m.innerWidth()
+	bodyHeight := m.height - lipgloss.Height(m.headerView()) - m.status.height(w) - lipgloss.Height(m.help.View(m))
+	body := lipgloss.NewStyle().Height(max(1, bodyHeight)).MaxHeight(max(1, bodyHeight)).Render(m.active().view())
+	v.SetContent(m.c.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left,
+		m.headerView(), body, m.status.view(w), m.help.View(m))))
+	return v
+}
+
+// headerView is the lab's name, where the learner is, and any notice.
+func (m *Model) headerView() string {
+	st := m.c.styles
+	crumb := "Lessons"
+	switch m.state {
+	case stateLesson:
+		crumb = lessonName(m.lesson.index, m.lesson.lesson)
+	case stateCheck:
+		crumb = "Check · " + lessonName(m.check.index, m.check.lesson)
+	}
+	line := st.Brand.Render("dblings") + st.Crumb.Render(" › "+crumb)
+	if m.notice != "" {
+		line += st.Warning.Render("  " + m.notice)
+	}
+	return st.Header.Render(truncate(line, m.innerWidth()))
+}
+
+func lessonName(i int, l lessons.Lesson) string {
+	if i < 0 {
+		return ""
+	}
+	return lessonNumber(i) + " " + l.Title
+}
+
+func lessonNumber(i int) string { return fmt.Sprintf("%02d", i+1) }
+
+// HELP
+
+// ShortHelp is the screen's keys, then the lab's own.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.keys
+	keys := m.active().ShortHelp()
+	if m.capturing() {
+		return keys
+	}
+	return append(keys, k.Help, k.Quit)
+}
+
+// FullHelp is the screen's key groups, then the lab's own.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.keys
+	return append(m.active().FullHelp(), []key.Binding{k.Help, k.Quit, k.ForceQuit})
+}
+
+// ETC
+
+func (m *Model) statusOf(l lessons.Lesson) progress.Status { return m.progress.Lesson(l.ID).Status }
+
+// resumeIndex is the lesson to select at start: the one the learner was on
+// if it is unfinished, else the next unfinished one.
+func (m *Model) resumeIndex() int {
+	cur := -1
+	for i, l := range m.lessons {
+		if l.ID == m.progress.Current() {
+			cur = i
+		}
+	}
+	if cur >= 0 && m.statusOf(m.lessons[cur]) != progress.Passed {
+		return cur
+	}
+	if j := m.nextUnfinished(cur); j >= 0 {
+		return j
+	}
+	return max(cur, 0)
+}
+
+// nextUnfinished is the first lesson after i (wrapping around) that has not
+// passed, or -1.
+func (m *Model) nextUnfinished(i int) int {
+	n := len(m.lessons)
+	for step := 1; step <= n; step++ {
+		j := ((i+step)%n + n) % n
+		if j != i && m.statusOf(m.lessons[j]) != progress.Passed {
+			return j
+		}
+	}
+	return -1
+}

@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dblings/dblings/progress"
+)
+
+func solved(ids ...string) labOption {
+	return withProgress(func(p *progress.Progress) {
+		for _, id := range ids {
+			if err := p.RecordRun(id, true, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)); err != nil {
+				panic(err)
+			}
+		}
+	})
+}
+
+func TestLessonsScreen(t *testing.T) {
+	failedOnce := withProgress(func(p *progress.Progress) { _ = p.RecordRun("n-plus-one", false, time.Now()) })
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 30}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			l := newLab(t, size[0], size[1], solved("explain-index"), failedOnce)
+			l.start()
+			assertFits(t, l.screen(), size[0], size[1])
+			golden(t, "lessons", l.screen())
+		})
+	}
+}
+
+// The next unfinished lesson is selected at start; a learner who was on a
+// lesson they have not finished comes back to it.
+func TestLessonsSelectsWhereToResume(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []labOption
+		want string
+	}{
+		{"fresh workspace", nil, "explain-index"},
+		{"first passed", []labOption{solved("explain-index")}, "n-plus-one"},
+		{"first two passed", []labOption{solved("explain-index", "n-plus-one")}, "cache-aside"},
+		{"was on an unfinished lesson", []labOption{withProgress(func(p *progress.Progress) { _ = p.SetCurrent("cache-aside") })}, "cache-aside"},
+		{"was on a passed lesson", []labOption{solved("n-plus-one")}, "cache-aside"},
+		{"all passed", []labOption{solved("explain-index", "n-plus-one", "cache-aside")}, "cache-aside"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLab(t, 80, 24, tc.opts...)
+			i, ok := l.list.selected()
+			if !ok || l.lessons[i].ID != tc.want {
+				t.Errorf("selected %q, want %q", l.lessons[i].ID, tc.want)
+			}
+		})
+	}
+}
+
+func TestLessonsProgressBar(t *testing.T) {
+	l := newLab(t, 80, 24, solved("explain-index", "n-plus-one"))
+	if got := ansi.Strip(l.screen()); !strings.Contains(got, "2 of 3 passed") {
+		t.Errorf("the lessons screen does not say 2 of 3 passed:\n%s", got)
+	}
+}
+
+func TestLessonsFilter(t *testing.T) {
+	l := newLab(t, 80, 24)
+	l.press("/")
+	// While typing a filter, q is a letter, not quit.
+	if quits(l.send(keyPress("q"))) {
+		t.Fatal("q typed into the filter quits")
+	}
+	l.press("backspace", "r", "e", "d", "i", "s")
+	l.press("enter") // accept the filter
+	golden(t, "filtered", l.screen())
+	l.press("enter") // open the only match
+	if l.state != stateLesson || l.lesson.lesson.ID != "cache-aside" {
+		t.Fatalf("enter on the filtered list opened %v, want the cache-aside lesson", l.state)
+	}
+}
+
+func TestLessonsQuit(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		t.Run(k, func(t *testing.T) {
+			l := newLab(t, 80, 24)
+			if !quits(l.send(keyPress(k))) {
+				t.Errorf("%s does not quit", k)
+			}
+		})
+	}
+}
