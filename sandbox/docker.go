@@ -132,7 +132,7 @@ func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, la
 	}
 	u := url.URL{Scheme: "postgres", User: url.UserPassword("postgres", password),
 		Host: fmt.Sprintf("127.0.0.1:%d", port.Num()), Path: "/postgres", RawQuery: "sslmode=disable"}
-	version, err := waitReadyContainer(ctx, func(ctx context.Context) (string, error) { return pingPostgres(ctx, u.String()) })
+	version, err := waitReady(ctx, nil, func(ctx context.Context) (string, error) { return pingPostgres(ctx, u.String()) })
 	if err != nil {
 		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: err}
 	}
@@ -159,7 +159,7 @@ func (de *dockerEnv) runRedis(ctx context.Context, image, password string, label
 		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: err}
 	}
 	u := fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", password, port.Num())
-	version, err := waitReadyContainer(ctx, func(ctx context.Context) (string, error) { return pingRedis(ctx, u) })
+	version, err := waitReady(ctx, nil, func(ctx context.Context) (string, error) { return pingRedis(ctx, u) })
 	if err != nil {
 		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: err}
 	}
@@ -179,26 +179,6 @@ func runGuarded(run func() (testcontainers.Container, error)) (ctr testcontainer
 
 func imageHint(image string, err error) error {
 	return fmt.Errorf("run image %s: %w (if the image cannot be pulled here, build or load it, or set DBLINGS_PG_IMAGE / DBLINGS_REDIS_IMAGE)", image, err)
-}
-
-// waitReadyContainer polls until the server answers; a container's port
-// proxy accepts connections before the server inside listens.
-func waitReadyContainer(ctx context.Context, ping func(context.Context) (string, error)) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	for {
-		attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
-		version, err := ping(attempt)
-		cancelAttempt()
-		if err == nil {
-			return version, nil
-		}
-		select {
-		case <-ctx.Done():
-			return "", fmt.Errorf("not ready after %s: %w", readyTimeout, err)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 func (de *dockerEnv) track(c testcontainers.Container) {

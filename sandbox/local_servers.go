@@ -92,7 +92,7 @@ func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password st
 			return Server{}, err
 		}
 		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
-		version, err := waitReady(ctx, cmd.Process.Pid, func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })
+		version, err := waitReady(ctx, processAlive(cmd.Process.Pid), func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })
 		if err == nil {
 			return Server{URL: url, Version: version}, nil
 		}
@@ -126,15 +126,18 @@ func (le *localEnv) startRedis(ctx context.Context, redisServer, password string
 		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
 	}
 	url := fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", password, port)
-	version, err := waitReady(ctx, cmd.Process.Pid, func(ctx context.Context) (string, error) { return pingRedis(ctx, url) })
+	version, err := waitReady(ctx, processAlive(cmd.Process.Pid), func(ctx context.Context) (string, error) { return pingRedis(ctx, url) })
 	if err != nil {
 		return Server{}, &StartError{Provider: Local, Server: "redis", Err: fmt.Errorf("%w\n%s", err, tail(readFile(logPath), 10))}
 	}
 	return Server{URL: url, Version: version}, nil
 }
 
-// waitReady polls ping until it succeeds, the process exits, or time runs out.
-func waitReady(ctx context.Context, pid int, ping func(context.Context) (string, error)) (string, error) {
+// waitReady polls ping until it succeeds, the server's process exits
+// (alive, when given, says whether it still runs), or time runs out. A
+// container's port proxy accepts connections before the server inside
+// listens, so a failed ping is retried rather than trusted.
+func waitReady(ctx context.Context, alive func() bool, ping func(context.Context) (string, error)) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	for {
@@ -144,7 +147,7 @@ func waitReady(ctx context.Context, pid int, ping func(context.Context) (string,
 		if err == nil {
 			return version, nil
 		}
-		if !processRunning(pid) {
+		if alive != nil && !alive() {
 			return "", fmt.Errorf("the server exited during start-up")
 		}
 		select {
@@ -154,6 +157,9 @@ func waitReady(ctx context.Context, pid int, ping func(context.Context) (string,
 		}
 	}
 }
+
+// processAlive watches one server process.
+func processAlive(pid int) func() bool { return func() bool { return processRunning(pid) } }
 
 // freePort asks the kernel for a free loopback port.
 func freePort() (int, error) {
