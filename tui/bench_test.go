@@ -58,9 +58,8 @@ func BenchmarkLab(b *testing.B) {
 // launch runs the lab once and quits it.
 func launch(b *testing.B, bin, ws string) (frame time.Duration, idleCPU, rssMB, peakMB float64) {
 	b.Helper()
-	// The shell waits for a line before it becomes dblings, so that the
-	// terminal's output is being recorded before the first byte is drawn.
-	term := startTerminal(b, ws, "sh", "-c", `read _ && exec "$0" --workspace "$1"`, bin, ws)
+	// dblings starts on Enter, once the terminal's output is recorded.
+	term := startTerminal(b, ws, true, bin, "--workspace", ws)
 	out := filepath.Join(b.TempDir(), "out")
 	term.tmux("pipe-pane", "-t", term.target, "-o", "cat > "+shellQuote([]string{out}))
 	time.Sleep(100 * time.Millisecond)

@@ -39,7 +39,7 @@ func TestEndToEndLessonOne(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	term := startTerminal(t, ws, bin, "--workspace", ws)
+	term := startTerminal(t, ws, false, bin, "--workspace", ws)
 	term.waitFor(10*time.Second, "dblings › Lessons", "› 01  "+lesson.Title[:20], "not tried")
 
 	term.keys("Enter")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -69,23 +70,35 @@ func copyWorkspace(tb testing.TB) string {
 	return dst
 }
 
-// terminal is one tmux session of 80×24 running a command.
+// terminal is one tmux session of 80×24 running a command under a shell
+// that writes the command's exit status to a file: tmux itself sometimes
+// never reaps a pane's process, and then cannot tell its status.
 type terminal struct {
 	tb     testing.TB
 	socket string
 	target string
+	status string // the file the exit status goes to
 }
 
-// startTerminal runs argv in a detached 80×24 tmux session in dir. The
-// pane stays after the command exits, so its exit status can be read.
-func startTerminal(tb testing.TB, dir string, argv ...string) *terminal {
+// startTerminal runs argv in a detached 80×24 tmux session in dir. With
+// hold, the command starts only once Enter is typed, so that a test can
+// prepare (pipe-pane) before the first byte is drawn.
+func startTerminal(tb testing.TB, dir string, hold bool, argv ...string) *terminal {
 	tb.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		tb.Skip("tmux is not installed")
 	}
-	t := &terminal{tb: tb, socket: fmt.Sprintf("dblings-test-%d-%d", os.Getpid(), time.Now().UnixNano()), target: "lab"}
-	t.tmux("-f", "/dev/null", "new-session", "-d", "-s", t.target, "-x", "80", "-y", "24", "-c", dir, "--", "sh", "-c", "exec "+shellQuote(argv))
-	t.tmux("set-option", "-t", t.target, "remain-on-exit", "on")
+	t := &terminal{
+		tb:     tb,
+		socket: fmt.Sprintf("dblings-test-%d-%d", os.Getpid(), time.Now().UnixNano()),
+		target: "lab",
+		status: filepath.Join(tb.TempDir(), "status"),
+	}
+	script := shellQuote(argv) + "; echo $? > " + shellQuote([]string{t.status})
+	if hold {
+		script = "read _ && " + script
+	}
+	t.tmux("-f", "/dev/null", "new-session", "-d", "-s", t.target, "-x", "80", "-y", "24", "-c", dir, "--", "sh", "-c", script)
 	tb.Cleanup(func() { _ = exec.Command("tmux", "-L", t.socket, "kill-server").Run() })
 	return t
 }
@@ -130,30 +143,39 @@ func (t *terminal) waitFor(timeout time.Duration, texts ...string) string {
 // exitStatus waits for the command to end and returns its status.
 func (t *terminal) exitStatus(timeout time.Duration) int {
 	t.tb.Helper()
+	pid := t.pid()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		var dead, status int
-		out := t.tmux("display-message", "-p", "-t", t.target, "#{pane_dead} #{pane_dead_status}")
-		if _, err := fmt.Sscan(out, &dead, &status); err == nil && dead == 1 {
+		if b, err := os.ReadFile(t.status); err == nil && len(b) > 0 {
+			status, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil {
+				t.tb.Fatalf("exit status %q: %v", b, err)
+			}
 			return status
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	// Ask a Go program where it is stuck: SIGQUIT prints its goroutines.
-	_ = syscall.Kill(t.pid(), syscall.SIGQUIT)
+	// Ask the Go program where it is stuck: SIGQUIT prints its goroutines.
+	_ = syscall.Kill(pid, syscall.SIGQUIT)
 	time.Sleep(time.Second)
-	state := t.tmux("display-message", "-p", "-t", t.target, "dead=#{pane_dead} status=#{pane_dead_status} pid=#{pane_pid}")
-	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", t.pid()))
-	t.tb.Fatalf("the program did not exit within %s (%s, %q):\n%s", timeout, strings.TrimSpace(state), cmdline, t.tmux("capture-pane", "-p", "-S", "-300", "-t", t.target))
+	t.tb.Fatalf("the program did not exit within %s:\n%s", timeout, t.tmux("capture-pane", "-p", "-S", "-300", "-t", t.target))
 	return -1
 }
 
-// pid is the process running in the pane.
+// pid is the program's process: the child of the pane's shell.
 func (t *terminal) pid() int {
 	t.tb.Helper()
-	var pid int
-	if _, err := fmt.Sscan(t.tmux("display-message", "-p", "-t", t.target, "#{pane_pid}"), &pid); err != nil {
+	var shell int
+	if _, err := fmt.Sscan(t.tmux("display-message", "-p", "-t", t.target, "#{pane_pid}"), &shell); err != nil {
 		t.tb.Fatal(err)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+	if err != nil {
+		t.tb.Fatal(err)
+	}
+	var pid int
+	if _, err := fmt.Sscan(string(b), &pid); err != nil {
+		t.tb.Fatalf("the shell of the pane runs no program yet: %v", err)
 	}
 	return pid
 }

@@ -188,7 +188,11 @@ func walkUntil(w *walked, last int) {
 			w.deepQuery = requirePageQuery(w.c, "page 10,000")
 		}
 	}
-	if w.cursor != "" && len(w.ends) >= w.maxPages {
+	switch {
+	case w.err == nil && w.cursor == "" && len(w.ends) < min(last, deepIndex):
+		w.err = fmt.Errorf("page %d came back without a Next cursor, after %s posts, but the feed has %s: a reader could not go on",
+			len(w.ends), count(len(w.ids)), count(len(w.ids)+w.left))
+	case w.cursor != "" && len(w.ends) >= w.maxPages:
 		w.err = fmt.Errorf("the feed did not end after %d pages", w.maxPages)
 	}
 }
@@ -373,7 +377,7 @@ func assertBadCursorsRefused(c *checker.Check, issued string) {
 	garbage := []badCursor{
 		{"random text", "not a cursor!"},
 		{"base64 of other text", base64.StdEncoding.EncodeToString([]byte("page=2&sort=new"))},
-		{"half of a real cursor", issued[:len(issued)/2]},
+		{"half of a real cursor", issued[:max(1, len(issued)/2)]},
 		{"a real cursor with text added", issued + "AAAA"},
 	}
 	assertRefused(c, "a garbage cursor is refused", garbage, issued)
