@@ -24,7 +24,7 @@ verify: build ## every reference solution passes its check and every stub fails
 	./$(BIN) verify
 
 bench: ## start-up, fixture, clone and check timings (prints tables)
-	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./sandbox/ ./fixtures/ ./checker/...
+	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./sandbox/ ./fixtures/ ./checker/... ./tui/
 
 clean:
 	rm -rf bin

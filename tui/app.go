@@ -17,6 +17,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -39,7 +40,7 @@ type Options struct {
 	// Checker runs checks; nil means the runner on Workspace.
 	Checker Checker
 	// Progress remembers what the learner did; the lab saves every check,
-	// hint and lesson opened through it.
+	// hint and lesson opened through it. Required.
 	Progress *progress.Progress
 	// Warning is shown in the header at start, e.g. that the progress file
 	// was unreadable and started afresh.
@@ -71,7 +72,7 @@ func (s state) String() string {
 
 // quietAfterReset is how long saves of a lesson are ignored after the lab
 // wrote its file itself, so a reset does not start a check of the stub.
-const quietAfterReset = 2 * debounce
+const quietAfterReset = 2 * time.Second
 
 // Model is the root model of the lab.
 type Model struct {
@@ -145,11 +146,15 @@ func withDefaults(o Options) Options {
 // Init starts the servers and asks the terminal for its background.
 func (m *Model) Init() tea.Cmd {
 	m.env.begin(m.c.ctx)
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.env.wait}
-	if m.saves != nil {
-		cmds = append(cmds, waitForSave(m.saves))
+	return tea.Batch(tea.RequestBackgroundColor, m.env.wait, m.waitForSave())
+}
+
+// waitForSave listens for the next save, when the lab watches files.
+func (m *Model) waitForSave() tea.Cmd {
+	if m.saves == nil {
+		return nil
 	}
-	return tea.Batch(cmds...)
+	return waitForSave(m.saves)
 }
 
 // UPDATE
@@ -179,7 +184,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case fileSavedMsg:
-		cmd := waitForSave(m.saves)
+		cmd := m.waitForSave()
 		if msg.index == m.quietLesson && m.c.now().Before(m.quietUntil) {
 			return m, cmd
 		}
@@ -188,7 +193,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.openLesson(msg.index)
 		return m, nil
 	case nextLessonMsg:
-		return m, m.openNext(msg.after)
+		m.openNext(msg.after)
+		return m, nil
 	case checkLessonMsg:
 		return m, m.startCheck(msg.index, "")
 	case hintShownMsg:
@@ -205,7 +211,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case checkDoneMsg:
 		m.checked(msg)
 		return m, m.check.update(msg)
-	case checkPhaseMsg:
+	case checkPhaseMsg, spinner.TickMsg:
+		// The run goes on while the learner reads the lesson.
 		return m, m.check.update(msg)
 	}
 	return m, m.updateActive(msg)
@@ -274,16 +281,18 @@ func (m *Model) openLesson(i int) {
 	m.record(m.progress.SetCurrent(l.ID))
 }
 
-func (m *Model) openNext(after int) tea.Cmd {
+// openNext opens the next lesson not passed yet, or the list when there is
+// none left.
+func (m *Model) openNext(after int) {
 	j := m.nextUnfinished(after)
 	if j < 0 {
 		m.state = stateLessons
 		m.notice = "Every lesson has passed. Well done!"
-		return nil
+		m.resize()
+		return
 	}
 	m.list.list.Select(j)
 	m.openLesson(j)
-	return nil
 }
 
 // startCheck shows the check screen for lesson i and starts the run, or
@@ -300,8 +309,7 @@ func (m *Model) startCheck(i int, saved string) tea.Cmd {
 	case envFailed:
 		m.check.fail(&serversError{m.status.err})
 	default:
-		m.check.waitForServers()
-		cmd = m.check.spinner.Tick
+		cmd = m.check.waitForServers()
 	}
 	m.resize()
 	return cmd

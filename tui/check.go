@@ -126,12 +126,12 @@ type phaseMark struct {
 // checkPage is the check screen: the run as it goes, then the verdict and
 // every assertion with its evidence.
 type checkPage struct {
-	c       *common
-	runs    *runs
-	index   int
-	lesson  lessons.Lesson
-	state   checkState
-	saved   string // the file whose save started the run, if one did
+	c      *common
+	runs   *runs
+	index  int
+	lesson lessons.Lesson
+	state  checkState
+	saved  string // the file whose save started the run, if one did
 
 	id      int
 	cancel  context.CancelFunc
@@ -189,7 +189,10 @@ func (p *checkPage) prepare(index int, l lessons.Lesson, saved string) {
 }
 
 // waitForServers shows the run as queued until the servers answer.
-func (p *checkPage) waitForServers() { p.state = checkWaiting }
+func (p *checkPage) waitForServers() tea.Cmd {
+	p.state = checkWaiting
+	return p.spinner.Tick
+}
 
 // begin starts the run on env.
 func (p *checkPage) begin(env *sandbox.Env) tea.Cmd {

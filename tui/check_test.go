@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -338,5 +339,44 @@ func erroredResult() *run.Result {
 	return &run.Result{
 		Lesson: testLessons()[0], Verdict: run.Errored,
 		Message: "could not create the check's database: connection refused",
+	}
+}
+
+// A check goes on while the learner reads: esc leaves it running, its
+// spinner keeps turning, and its result lands in the progress.
+func TestCheckRunsInTheBackground(t *testing.T) {
+	l := newLab(t, 80, 24)
+	l.checker.block = true
+	l.start()
+	l.openFirst()
+	l.press("c", "esc")
+	if l.state != stateLesson || !l.check.running() {
+		t.Fatalf("after esc: screen %v, check running %v", l.state, l.check.running())
+	}
+	if cmd := l.send(spinner.TickMsg{ID: l.check.spinner.ID(), Time: l.clock}); cmd == nil {
+		t.Error("the spinner of the check stopped while the lesson shows")
+	}
+	l.send(checkDoneMsg{id: l.check.id, result: passedResult()})
+	if s := l.progress.Lesson("explain-index").Status; s != progress.Passed {
+		t.Errorf("a check that ended in the background left the lesson %q", s)
+	}
+	if got := ansi.Strip(l.screen()); !strings.Contains(got, "✓ passed") {
+		t.Errorf("the lesson screen does not show the pass:\n%s", got)
+	}
+}
+
+// With every other lesson passed, a pass offers nothing and n shows the
+// list with a word of congratulation.
+func TestCheckPassOfLastLesson(t *testing.T) {
+	l := checkWith(t, 80, 24, passedResult(), solved("n-plus-one", "cache-aside"))
+	if l.check.next != nil {
+		t.Errorf("a lesson is offered after the last one: %v", l.check.next.lesson.ID)
+	}
+	if strings.Contains(ansi.Strip(l.screen()), "Next:") {
+		t.Error("the screen offers a next lesson")
+	}
+	l.press("n")
+	if got := ansi.Strip(l.screen()); l.state != stateLessons || !strings.Contains(got, "Every lesson has passed") || !strings.Contains(got, "3 of 3 passed") {
+		t.Errorf("n after the last lesson shows %v:\n%s", l.state, got)
 	}
 }

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +44,12 @@ func TestEndToEndLessonOne(t *testing.T) {
 
 	term := startTerminal(t, ws, false, bin, "--workspace", ws)
 	term.waitFor(10*time.Second, "dblings › Lessons", "› 01  "+lesson.Title[:20], "not tried")
+	term.waitFor(3*time.Minute, "· ready")
+	pid := term.pid()
+	servers := descendants(pid)
+	if len(servers) == 0 && len(containersOf(pid)) == 0 && os.Getenv("DBLINGS_ENV") != "external" {
+		t.Fatal("the lab runs neither server processes nor containers of its own: nothing to see stopped")
+	}
 
 	term.keys("Enter")
 	term.waitFor(10*time.Second, "Edit "+lesson.ExercisePath())
@@ -74,11 +83,52 @@ func TestEndToEndLessonOne(t *testing.T) {
 	if status := term.exitStatus(time.Minute); status != 0 {
 		t.Errorf("dblings exited with status %d after q", status)
 	}
+	for _, p := range servers {
+		if running(p) {
+			t.Errorf("process %d, started by the lab, still runs after it quit", p)
+		}
+	}
+	if ids := containersOf(pid); len(ids) > 0 {
+		t.Errorf("containers started by the lab still run after it quit: %v", ids)
+	}
 	p, err := progress.Open(ws)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := p.Lesson(lesson.ID).Status; got != progress.Passed {
 		t.Errorf("after quitting, the progress file says %q, want passed", got)
+	}
+}
+
+// Quitting the lab leaves servers kept by "dblings env up" running: they
+// belong to the learner, who stops them with "dblings env down".
+func TestEndToEndKeepsEnvUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: starts servers")
+	}
+	bin := buildBinary(t)
+	ws := copyWorkspace(t)
+	dblings := func(args ...string) error {
+		cmd := exec.Command(bin, append(args, "--workspace", ws)...)
+		cmd.Dir = ws
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("dblings %s: %w\n%s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	if err := dblings("env", "up", "--postgres-servers", "1"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = dblings("env", "down") })
+
+	term := startTerminal(t, ws, false, bin, "--workspace", ws)
+	term.waitFor(time.Minute, "dblings › Lessons", "· ready")
+	term.keys("q")
+	if status := term.exitStatus(time.Minute); status != 0 {
+		t.Errorf("dblings exited with status %d after q", status)
+	}
+	if err := dblings("env", "status"); err != nil {
+		t.Errorf("the kept environment is gone after quitting the lab: %v", err)
 	}
 }

@@ -97,8 +97,21 @@ func planView(st *Styles, p *checker.Plan, width int) []string {
 // columns rather than one above the other.
 const sideBySide = 100
 
+// beforeAfterView draws a plan pair. An after plan of the same shape as
+// the before one is not drawn again: that the change did not alter the
+// plan is the news.
 func beforeAfterView(st *Styles, before, after *checker.Plan, width int) []string {
 	var out []string
+	if before != nil && after != nil && sameShape(before, after) {
+		lines := planView(st, after, width)
+		return []string{
+			section(st, "Plan before", planView(st, before, width)),
+			section(st, "Plan after", []string{
+				truncate(st.Warning.Render("the same nodes as before: the plan did not change"), width),
+				lines[len(lines)-1],
+			}),
+		}
+	}
 	if before != nil && after != nil && width >= sideBySide {
 		half := (width - 3) / 2
 		left := lipgloss.NewStyle().Width(half).Render(section(st, "Plan before", planView(st, before, half)))
@@ -112,6 +125,16 @@ func beforeAfterView(st *Styles, before, after *checker.Plan, width int) []strin
 		out = append(out, section(st, "Plan after", planView(st, after, width)))
 	}
 	return out
+}
+
+// sameShape reports whether two plans have the same nodes in the same tree.
+func sameShape(a, b *checker.Plan) bool {
+	shape := func(p *checker.Plan) string {
+		var s strings.Builder
+		p.Walk(func(n *checker.PlanNode, depth int) { fmt.Fprintf(&s, "%d %s\n", depth, n.Label()) })
+		return s.String()
+	}
+	return shape(a) == shape(b)
 }
 
 // hot reports whether a node is one a learner should look at first.

@@ -86,7 +86,7 @@ type terminal struct {
 func startTerminal(tb testing.TB, dir string, hold bool, argv ...string) *terminal {
 	tb.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		tb.Skip("tmux is not installed")
+		tb.Fatal("tmux is not installed; the lab's end-to-end tests drive it in tmux (apt-get install tmux)")
 	}
 	t := &terminal{
 		tb:     tb,
@@ -99,7 +99,11 @@ func startTerminal(tb testing.TB, dir string, hold bool, argv ...string) *termin
 		script = "read _ && " + script
 	}
 	t.tmux("-f", "/dev/null", "new-session", "-d", "-s", t.target, "-x", "80", "-y", "24", "-c", dir, "--", "sh", "-c", script)
-	tb.Cleanup(func() { _ = exec.Command("tmux", "-L", t.socket, "kill-server").Run() })
+	socket := strings.TrimSpace(t.tmux("display-message", "-p", "#{socket_path}"))
+	tb.Cleanup(func() {
+		_ = exec.Command("tmux", "-L", t.socket, "kill-server").Run()
+		_ = os.Remove(socket) // tmux leaves it behind
+	})
 	return t
 }
 
@@ -169,15 +173,55 @@ func (t *terminal) pid() int {
 	if _, err := fmt.Sscan(t.tmux("display-message", "-p", "-t", t.target, "#{pane_pid}"), &shell); err != nil {
 		t.tb.Fatal(err)
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", shell, shell))
+	kids := children(shell)
+	if len(kids) == 0 {
+		t.tb.Fatal("the shell of the pane runs no program yet")
+	}
+	return kids[0]
+}
+
+// children are the processes pid started, from any of its threads.
+func children(pid int) []int {
+	var out []int
+	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		for _, f := range strings.Fields(string(b)) {
+			if child, err := strconv.Atoi(f); err == nil {
+				out = append(out, child)
+			}
+		}
+	}
+	return out
+}
+
+// descendants are the processes started by pid and by its children.
+func descendants(pid int) []int {
+	var out []int
+	for _, child := range children(pid) {
+		out = append(append(out, child), descendants(child)...)
+	}
+	return out
+}
+
+// running reports whether pid is a live process (not a zombie).
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		t.tb.Fatal(err)
+		return false
 	}
-	var pid int
-	if _, err := fmt.Sscan(string(b), &pid); err != nil {
-		t.tb.Fatalf("the shell of the pane runs no program yet: %v", err)
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
+}
+
+// containersOf lists the containers labelled with owner pid; nil without
+// a docker CLI.
+func containersOf(pid int) []string {
+	if _, err := exec.LookPath("docker"); err != nil {
+		return nil
 	}
-	return pid
+	out, _ := exec.Command("docker", "ps", "-q", "--filter", fmt.Sprintf("label=dblings.owner.pid=%d", pid)).Output()
+	return strings.Fields(string(out))
 }
 
 func containsAll(s string, subs []string) bool {

@@ -2,6 +2,9 @@ package tui
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -36,7 +39,8 @@ type watcher struct {
 
 // watch starts watching the exercise folder of every lesson. Folders are
 // watched rather than files, because many editors save by writing a new
-// file and renaming it over the old one.
+// file and renaming it over the old one. A lesson whose folder is missing
+// from the workspace (a checkout older than this binary) is not watched.
 func watch(ctx context.Context, workspace string, ls []lessons.Lesson) (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -45,6 +49,9 @@ func watch(ctx context.Context, workspace string, ls []lessons.Lesson) (*watcher
 	w := &watcher{fs: fw, dirs: map[string]int{}, saves: make(chan fileSavedMsg, 4)}
 	for i, l := range ls {
 		dir := filepath.Join(workspace, "exercises", l.Dir)
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err := fw.Add(dir); err != nil {
 			fw.Close()
 			return nil, err

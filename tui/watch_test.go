@@ -13,7 +13,11 @@ import (
 func TestWatchDebouncesSaves(t *testing.T) {
 	ws := t.TempDir()
 	ls := testLessons()
-	for _, l := range ls {
+	// A lesson newer than the workspace has no folder: it is not watched,
+	// and the others still are.
+	ls = append(ls, testLessons()[0])
+	ls[3].Dir = "04-not-in-this-checkout"
+	for _, l := range ls[:3] {
 		if err := os.MkdirAll(filepath.Join(ws, "exercises", l.Dir), 0o755); err != nil {
 			t.Fatal(err)
 		}
