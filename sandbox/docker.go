@@ -87,7 +87,24 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 		env.Redis, errs[len(errs)-1] = de.runRedis(ctx, orDefault(cfg.RedisImage, DefaultRedisImage), password, labels)
 	}()
 	wg.Wait()
-	return env, errors.Join(errs...)
+	if err := joinUnique(errs); err != nil {
+		return env, fmt.Errorf("%w\n(an image that cannot be pulled here can be built or loaded by hand and named with DBLINGS_PG_IMAGE / DBLINGS_REDIS_IMAGE)", err)
+	}
+	return env, nil
+}
+
+// joinUnique joins errors, saying only once what several servers said alike
+// (three Postgres containers failing the same way is one problem).
+func joinUnique(errs []error) error {
+	seen := map[string]bool{}
+	var unique []error
+	for _, err := range errs {
+		if err != nil && !seen[err.Error()] {
+			seen[err.Error()] = true
+			unique = append(unique, err)
+		}
+	}
+	return errors.Join(unique...)
 }
 
 // common options for every container of ours.
@@ -124,7 +141,7 @@ func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, la
 	})
 	de.track(ctr)
 	if err != nil {
-		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: imageHint(image, err)}
+		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: runImageError(image, err)}
 	}
 	port, err := ctr.MappedPort(ctx, "5432/tcp")
 	if err != nil {
@@ -152,7 +169,7 @@ func (de *dockerEnv) runRedis(ctx context.Context, image, password string, label
 	})
 	de.track(ctr)
 	if err != nil {
-		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: imageHint(image, err)}
+		return Server{}, &StartError{Provider: Docker, Server: "redis", Err: runImageError(image, err)}
 	}
 	port, err := ctr.MappedPort(ctx, "6379/tcp")
 	if err != nil {
@@ -177,8 +194,8 @@ func runGuarded(run func() (testcontainers.Container, error)) (ctr testcontainer
 	return run()
 }
 
-func imageHint(image string, err error) error {
-	return fmt.Errorf("run image %s: %w (if the image cannot be pulled here, build or load it, or set DBLINGS_PG_IMAGE / DBLINGS_REDIS_IMAGE)", image, err)
+func runImageError(image string, err error) error {
+	return fmt.Errorf("run image %s: %w", image, err)
 }
 
 func (de *dockerEnv) track(c testcontainers.Container) {
