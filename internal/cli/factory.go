@@ -97,10 +97,8 @@ func (f *Factory) Environment(ctx context.Context, servers int) (env *sandbox.En
 	if err != nil {
 		return nil, nil, err
 	}
-	if ws, werr := f.Workspace(); werr == nil && cfg.Provider == "" {
-		if kept, kerr := sandbox.LoadKept(ctx, ws); kerr == nil && len(kept.Postgres) >= servers {
-			return kept, func() {}, nil
-		}
+	if kept := f.keptEnvironment(ctx, cfg); kept != nil {
+		return kept, func() {}, nil
 	}
 	env, err = sandbox.Start(ctx, cfg)
 	if err != nil {
@@ -108,6 +106,24 @@ func (f *Factory) Environment(ctx context.Context, servers int) (env *sandbox.En
 		return nil, nil, environmentError(err)
 	}
 	return env, func() { _ = env.Stop(context.WithoutCancel(ctx)) }, nil
+}
+
+// keptEnvironment is the workspace's "env up" environment when it fits the
+// request: enough servers, and the provider asked for (if any). URLs given
+// on the command line always win.
+func (f *Factory) keptEnvironment(ctx context.Context, cfg sandbox.Config) *sandbox.Env {
+	ws, err := f.Workspace()
+	if err != nil || len(cfg.PostgresURLs) > 0 || cfg.RedisURL != "" {
+		return nil
+	}
+	kept, err := sandbox.LoadKept(ctx, ws)
+	if err != nil || len(kept.Postgres) < cfg.PostgresServers {
+		return nil
+	}
+	if cfg.Provider != "" && cfg.Provider != kept.Provider {
+		return nil
+	}
+	return kept
 }
 
 func environmentError(err error) error {
