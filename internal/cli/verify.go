@@ -91,6 +91,7 @@ func printVerifyTable(f *Factory, rows []verified) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	printVerifyCount(f, rows)
 	for _, v := range rows {
 		if v.ok() {
 			continue
@@ -110,6 +111,22 @@ func printVerifyTable(f *Factory, rows []verified) error {
 		}
 	}
 	return nil
+}
+
+// printVerifyCount ends the table with the usual closing line of a test
+// run, so CI logs read like any other: each solution and each stub counts
+// as one test, passed when its verdict is the expected one.
+func printVerifyCount(f *Factory, rows []verified) {
+	passed := 0
+	for _, v := range rows {
+		if v.solution.Pass() {
+			passed++
+		}
+		if v.stub.Verdict == run.Failed {
+			passed++
+		}
+	}
+	fmt.Fprintf(f.IO.Out, "verify: %d passed, %d failed\n", passed, 2*len(rows)-passed)
 }
 
 // expect shows a verdict with ✓ when it is the expected one.
