@@ -32,19 +32,10 @@ func runLab(ctx context.Context, f *Factory) error {
 		Workspace: ws,
 		Lessons:   catalog,
 		Start: func(ctx context.Context) (*sandbox.Env, func(), error) {
-			return f.Environment(ctx, serversNeeded(catalog))
+			return f.Environment(ctx, maxServers(catalog))
 		},
 		Provider: f.envName,
 		Progress: prog,
 		Warning:  warning,
 	})
-}
-
-// serversNeeded is the most Postgres servers any lesson asks for.
-func serversNeeded(ls []lessons.Lesson) int {
-	n := 1
-	for _, l := range ls {
-		n = max(n, l.PostgresServers)
-	}
-	return n
 }
