@@ -40,18 +40,7 @@ compile, crashes or times out), 2 when the database servers failed.`,
 }
 
 func runCheck(ctx context.Context, f *Factory, opts *checkOptions) error {
-	if err := opts.run.validate(); err != nil {
-		return err
-	}
-	format, err := opts.report.parse()
-	if err != nil {
-		return err
-	}
-	ws, err := f.Workspace()
-	if err != nil {
-		return err
-	}
-	p, err := openProgress(f, ws)
+	format, ws, p, err := prepareRun(f, &opts.run, &opts.report)
 	if err != nil {
 		return err
 	}

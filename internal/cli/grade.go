@@ -36,18 +36,7 @@ database servers failed.`,
 }
 
 func runGrade(ctx context.Context, f *Factory, opts *gradeOptions) error {
-	if err := opts.run.validate(); err != nil {
-		return err
-	}
-	format, err := opts.report.parse()
-	if err != nil {
-		return err
-	}
-	ws, err := f.Workspace()
-	if err != nil {
-		return err
-	}
-	p, err := openProgress(f, ws)
+	format, ws, p, err := prepareRun(f, &opts.run, &opts.report)
 	if err != nil {
 		return err
 	}

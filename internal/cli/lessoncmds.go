@@ -62,6 +62,24 @@ func openProgress(f *Factory, ws string) (*progress.Progress, error) {
 	return p, err
 }
 
+// prepareRun is what check and grade do before any check runs: refuse bad
+// flags, find the workspace and open its progress.
+func prepareRun(f *Factory, rf *runFlags, rep *reportFlags) (report.Format, string, *progress.Progress, error) {
+	if err := rf.validate(); err != nil {
+		return "", "", nil, err
+	}
+	format, err := rep.parse()
+	if err != nil {
+		return "", "", nil, err
+	}
+	ws, err := f.Workspace()
+	if err != nil {
+		return "", "", nil, err
+	}
+	p, err := openProgress(f, ws)
+	return format, ws, p, err
+}
+
 // defaultLesson is the lesson a command without an id works on: the
 // current one, else the first that has not passed yet, else the first.
 func defaultLesson(p *progress.Progress) lessons.Lesson {
