@@ -96,16 +96,14 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	for _, p := range providers {
 		t.Run(p.name, func(t *testing.T) {
 			p.require(t)
-			cmd := startForeground(t, workspace(t), p.name)
-			pid := cmd.Process.Pid
+			fg := startForeground(t, workspace(t), p.name)
+			pid := fg.cmd.Process.Pid
 			if n := leftovers(t, pid); n == 0 {
 				t.Fatal("nothing found while the environment runs: the leftover probe is broken")
 			}
-			_ = cmd.Process.Signal(syscall.SIGINT)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			_ = fg.cmd.Process.Signal(syscall.SIGINT)
 			select {
-			case <-done:
+			case <-fg.exited:
 			case <-time.After(30 * time.Second):
 				t.Fatal("env up did not stop within 30s of SIGINT")
 			}
@@ -122,10 +120,10 @@ func TestKilledOwnerIsReaped(t *testing.T) {
 	for _, p := range providers {
 		t.Run(p.name, func(t *testing.T) {
 			p.require(t)
-			cmd := startForeground(t, workspace(t), p.name)
-			pid := cmd.Process.Pid
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
+			fg := startForeground(t, workspace(t), p.name)
+			pid := fg.cmd.Process.Pid
+			_ = fg.cmd.Process.Kill()
+			<-fg.exited
 			if n := leftovers(t, pid); n == 0 {
 				t.Fatal("kill -9 left nothing: the test cannot show reaping")
 			}

@@ -74,8 +74,15 @@ func run(t *testing.T, ws string, args ...string) result {
 	return r
 }
 
-// startForeground runs "env up --foreground" and waits until it is ready.
-func startForeground(t *testing.T, ws, provider string) *exec.Cmd {
+// foreground is a running "env up --foreground"; exited closes when it ends.
+type foreground struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
+}
+
+// startForeground runs "env up --foreground" and waits until it is ready,
+// failing at once if it exits instead.
+func startForeground(t *testing.T, ws, provider string) *foreground {
 	t.Helper()
 	cmd := exec.Command(binary, "--env", provider, "env", "up", "--foreground")
 	cmd.Dir = ws
@@ -84,13 +91,18 @@ func startForeground(t *testing.T, ws, provider string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(2 * time.Minute)
+	fg := &foreground{cmd: cmd, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(fg.exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-fg.exited })
+	deadline := time.After(2 * time.Minute)
 	for !strings.Contains(out.String(), "Press Ctrl-C") {
-		if time.Now().After(deadline) {
+		select {
+		case <-fg.exited:
+			t.Fatalf("env up exited before it was ready:\n%s", out.String())
+		case <-deadline:
 			t.Fatalf("env up did not become ready:\n%s", out.String())
+		case <-time.After(20 * time.Millisecond):
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	return cmd
+	return fg
 }
