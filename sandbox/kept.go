@@ -93,6 +93,7 @@ func LoadKept(ctx context.Context, workspace string) (*Env, error) {
 		return nil, fmt.Errorf("the kept environment does not answer: %w", err)
 	}
 	env := rec.Env
+	env.Kept = true
 	return &env, nil
 }
 

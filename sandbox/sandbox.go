@@ -69,7 +69,10 @@ type Env struct {
 	Provider Provider `json:"provider"`
 	Postgres []Server `json:"postgres"`
 	Redis    Server   `json:"redis"`
-	stop     func(context.Context) error
+	// Kept is true for an environment kept by "dblings env up" and reused:
+	// this process did not start it and will not stop it.
+	Kept bool `json:"-"`
+	stop func(context.Context) error
 }
 
 // PrimaryURL is the URL of the first Postgres server.

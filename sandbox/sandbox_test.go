@@ -313,3 +313,35 @@ func ownContainers(t *testing.T) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestKeptEnvironment: a recorded environment is found again while its
+// servers answer, marked as kept, and refused once they are gone.
+func TestKeptEnvironment(t *testing.T) {
+	testenv.RequireLocal(t)
+	ctx := context.Background()
+	env, err := sandbox.Start(ctx, sandbox.Config{Provider: sandbox.Local})
+	t.Cleanup(func() { _ = env.Stop(ctx) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	if _, err := sandbox.LoadKept(ctx, ws); !errors.Is(err, sandbox.ErrNoKept) {
+		t.Fatalf("empty workspace: got %v, want ErrNoKept", err)
+	}
+	if err := sandbox.SaveKept(ws, env); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := sandbox.LoadKept(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !kept.Kept || kept.PrimaryURL() != env.PrimaryURL() || kept.Redis.URL != env.Redis.URL {
+		t.Fatalf("kept environment differs: %+v", kept)
+	}
+	if err := env.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sandbox.LoadKept(ctx, ws); err == nil {
+		t.Fatal("an environment whose servers are gone was reused")
+	}
+}

@@ -116,6 +116,8 @@ func TestStatusLine(t *testing.T) {
 	two := *testEnv
 	two.Provider = "docker"
 	two.Postgres = append(two.Postgres, sandbox.Server{Version: "17.6"})
+	kept := two
+	kept.Provider, kept.Kept = "local", true
 	for _, tc := range []struct {
 		name string
 		set  func()
@@ -124,6 +126,7 @@ func TestStatusLine(t *testing.T) {
 		{"starting", func() {}, "○ docker · starting"},
 		{"ready", func() { st.ready(&two) }, "● docker · ready · Postgres 17.6 ×2 · Redis 7.4.2"},
 		{"failed", func() { st.failed(errors.New("port 5432\nis taken")) }, "✗ docker · failed: port 5432 is taken"},
+		{"kept by env up", func() { st.ready(&kept) }, "● local (env up) · ready"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.set()

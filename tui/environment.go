@@ -108,6 +108,9 @@ func (s *statusLine) ready(env *sandbox.Env) {
 	if env.Provider != "" {
 		s.provider = string(env.Provider)
 	}
+	if env.Kept {
+		s.provider += " (env up)"
+	}
 }
 
 func (s *statusLine) failed(err error) { s.state, s.err = envFailed, err }
