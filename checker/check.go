@@ -4,29 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
-)
 
-// The environment variables through which the runner hands a check its
-// servers and its report file.
-const (
-	// EnvPGURL is the superuser URL of this run's own database, a fresh
-	// clone of the lesson's fixture template.
-	EnvPGURL = "DBLINGS_CHECK_PG_URL"
-	// EnvShardURLs lists comma-separated database URLs, one per Postgres
-	// server, for multi-server lessons only.
-	EnvShardURLs = "DBLINGS_CHECK_SHARD_URLS"
-	// EnvRedisURL is the URL of a flushed Redis logical database.
-	EnvRedisURL = "DBLINGS_CHECK_REDIS_URL"
-	// EnvReport is the JSON-lines file every assertion appends a record to.
-	EnvReport = "DBLINGS_CHECK_REPORT"
+	"github.com/dblings/dblings/checker/contract"
 )
 
 // Application names, so that pg_stat_activity tells the learner's sessions
@@ -72,47 +57,6 @@ type Check struct {
 	closed atomic.Bool
 }
 
-// EnvError says that the check was started without the environment the
-// runner provides.
-type EnvError struct {
-	Missing []string
-}
-
-func (e *EnvError) Error() string {
-	return fmt.Sprintf("%s not set: this check must be run by `dblings check`, "+
-		"which prepares a fresh database and Redis for it and reads its report; "+
-		"plain `go test` cannot run it", strings.Join(e.Missing, ", "))
-}
-
-type checkEnv struct {
-	pgURL, redisURL, report string
-	shardURLs               []string
-}
-
-func readEnv() (checkEnv, error) {
-	env := checkEnv{
-		pgURL:    os.Getenv(EnvPGURL),
-		redisURL: os.Getenv(EnvRedisURL),
-		report:   os.Getenv(EnvReport),
-	}
-	for _, u := range strings.Split(os.Getenv(EnvShardURLs), ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			env.shardURLs = append(env.shardURLs, u)
-		}
-	}
-	var missing []string
-	for name, v := range map[string]string{EnvPGURL: env.pgURL, EnvRedisURL: env.redisURL, EnvReport: env.report} {
-		if v == "" {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return env, &EnvError{Missing: missing}
-	}
-	return env, nil
-}
-
 // New reads the runner's environment and builds the check's handles: the
 // learner's pool, shard pools and Redis client with tracers attached, and
 // the checker's own untraced pool and client. Every Postgres connection
@@ -123,11 +67,11 @@ func readEnv() (checkEnv, error) {
 // left no connection checked out, then closes everything.
 func New(t *testing.T, opts ...Option) *Check {
 	t.Helper()
-	env, err := readEnv()
+	given, err := contract.Read(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Check{t: t, cfg: defaultConfig(), report: &reportFile{path: env.report}, queries: &QueryLog{}, commands: &CommandLog{}}
+	c := &Check{t: t, cfg: defaultConfig(), report: &reportFile{path: given.Report}, queries: &QueryLog{}, commands: &CommandLog{}}
 	for _, o := range opts {
 		o(&c.cfg)
 	}
@@ -135,9 +79,9 @@ func New(t *testing.T, opts ...Option) *Check {
 	t.Cleanup(c.Close)
 
 	if err := c.report.touch(); err != nil {
-		t.Fatalf("%s: %v", EnvReport, err)
+		t.Fatalf("the check's report file: %v", err)
 	}
-	if err := c.connect(env); err != nil {
+	if err := c.connect(given); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -155,24 +99,32 @@ func testContext(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithDeadline(t.Context(), deadline.Add(-margin))
 }
 
-func (c *Check) connect(env checkEnv) error {
+// connect builds the handles on the databases the runner gave. A lesson
+// with one server works on its database; a lesson with several also gets
+// each of them as a shard, in order.
+func (c *Check) connect(given contract.Check) error {
 	var err error
-	if c.pool, err = c.newPool(env.pgURL, learnerApp, c.queries, nil); err != nil {
-		return fmt.Errorf("%s: %w", EnvPGURL, err)
+	if c.pool, err = c.newPool(given.Postgres[0], learnerApp, c.queries, nil); err != nil {
+		return fmt.Errorf("the check's database URL: %w", err)
 	}
-	if c.admin, err = c.newPool(env.pgURL, checkerApp, nil, c.cfg.adminSettings); err != nil {
-		return fmt.Errorf("%s: %w", EnvPGURL, err)
+	if c.admin, err = c.newPool(given.Postgres[0], checkerApp, nil, c.cfg.adminSettings); err != nil {
+		return fmt.Errorf("the check's database URL: %w", err)
 	}
-	for i, u := range env.shardURLs {
-		if err := c.addShard(u); err != nil {
-			return fmt.Errorf("%s, shard %d: %w", EnvShardURLs, i, err)
+	if len(given.Postgres) > 1 {
+		for i, u := range given.Postgres {
+			if err := c.addShard(u); err != nil {
+				return fmt.Errorf("the URL of shard %d: %w", i, err)
+			}
 		}
 	}
-	if c.redis, err = newRedis(env.redisURL, learnerApp, c.commands); err != nil {
-		return fmt.Errorf("%s: %w", EnvRedisURL, err)
+	if given.Redis == "" {
+		return c.ping() // the lesson uses no Redis
 	}
-	if c.adminRedis, err = newRedis(env.redisURL, checkerApp, nil); err != nil {
-		return fmt.Errorf("%s: %w", EnvRedisURL, err)
+	if c.redis, err = newRedis(given.Redis, learnerApp, c.commands); err != nil {
+		return fmt.Errorf("the check's Redis URL: %w", err)
+	}
+	if c.adminRedis, err = newRedis(given.Redis, checkerApp, nil); err != nil {
+		return fmt.Errorf("the check's Redis URL: %w", err)
 	}
 	return c.ping()
 }
@@ -202,6 +154,9 @@ func (c *Check) ping() error {
 	defer cancel()
 	if err := c.admin.Ping(ctx); err != nil {
 		return fmt.Errorf("the check's database does not answer: %w", err)
+	}
+	if c.adminRedis == nil {
+		return nil
 	}
 	if err := c.adminRedis.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("the check's Redis does not answer: %w", err)
@@ -260,15 +215,31 @@ func (c *Check) QueryLog() *QueryLog { return c.queries }
 func (c *Check) Admin() *pgxpool.Pool { return c.admin }
 
 // Redis is the learner's Redis client: every command sent through it is
-// recorded in [Check.CommandLog].
-func (c *Check) Redis() *redis.Client { return c.redis }
+// recorded in [Check.CommandLog]. It fails the test when the lesson did
+// not ask for Redis.
+func (c *Check) Redis() *redis.Client {
+	c.t.Helper()
+	c.requireRedis()
+	return c.redis
+}
+
+func (c *Check) requireRedis() {
+	c.t.Helper()
+	if c.redis == nil {
+		c.t.Fatal("this check uses Redis but the runner gave it none; the lesson's lesson.toml must ask for it (servers.redis = true)")
+	}
+}
 
 // CommandLog records the commands sent through [Check.Redis].
 func (c *Check) CommandLog() *CommandLog { return c.commands }
 
 // AdminRedis is the checker's own Redis client, untraced, for reading TTLs
 // and keys without adding to the learner's counts.
-func (c *Check) AdminRedis() *redis.Client { return c.adminRedis }
+func (c *Check) AdminRedis() *redis.Client {
+	c.t.Helper()
+	c.requireRedis()
+	return c.adminRedis
+}
 
 // Shards are the learner's pools on the shard servers, in the runner's
 // order; each has its own log ([Check.ShardLog]), so a check can tell which
@@ -276,8 +247,8 @@ func (c *Check) AdminRedis() *redis.Client { return c.adminRedis }
 func (c *Check) Shards() []*pgxpool.Pool {
 	c.t.Helper()
 	if len(c.shards) == 0 {
-		c.t.Fatalf("this check needs several Postgres servers but %s is empty; "+
-			"run it with `dblings check`, which starts them", EnvShardURLs)
+		c.t.Fatal("this check needs several Postgres servers but the runner gave it one; " +
+			"the lesson's lesson.toml must ask for them (servers.postgres)")
 	}
 	return c.shards
 }

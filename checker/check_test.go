@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/sandbox"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -15,34 +16,20 @@ func scenarioNew(t *testing.T) { checker.New(t) }
 
 func TestNewWithoutEnvironment(t *testing.T) {
 	tests := []struct {
-		name    string
-		unset   []string
-		missing string
+		name, value, says string
 	}{
-		{"no database", []string{checker.EnvPGURL}, checker.EnvPGURL},
-		{"no redis", []string{checker.EnvRedisURL}, checker.EnvRedisURL},
-		{"no report", []string{checker.EnvReport}, checker.EnvReport},
-		{"nothing", []string{checker.EnvPGURL, checker.EnvRedisURL, checker.EnvReport},
-			checker.EnvPGURL + ", " + checker.EnvRedisURL + ", " + checker.EnvReport},
+		{"unset", "", "must be run by `dblings check`"},
+		{"no report", `{"postgres":["postgres://127.0.0.1:1/none"],"redis":"redis://127.0.0.1:1/0"}`, "no report file"},
+		{"garbled", `{"postgres":`, "cannot be read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := []string{
-				checker.EnvPGURL + "=postgres://127.0.0.1:1/none",
-				checker.EnvRedisURL + "=redis://127.0.0.1:1/0",
-				checker.EnvReport + "=" + t.TempDir() + "/report.jsonl",
-			}
-			for _, v := range tt.unset {
-				env = append(env, v+"=")
-			}
-			out, passed := runScenario(t, "new", time.Minute, env...)
+			out, passed := runScenario(t, "new", time.Minute, contract.Variable+"="+tt.value)
 			if passed {
-				t.Fatalf("checker.New passed without %v:\n%s", tt.unset, out)
+				t.Fatalf("checker.New passed with %s=%s:\n%s", contract.Variable, tt.value, out)
 			}
-			for _, want := range []string{tt.missing + " not set", "must be run by `dblings check`"} {
-				if !strings.Contains(out, want) {
-					t.Errorf("output does not say %q:\n%s", want, out)
-				}
+			if !strings.Contains(out, tt.says) {
+				t.Errorf("output does not say %q:\n%s", tt.says, out)
 			}
 		})
 	}

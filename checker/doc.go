@@ -7,8 +7,8 @@
 //
 // A lesson's check is exercises/<NN-lesson>/check_test.go, built with the
 // tag dblings and run by `dblings check`, which passes the servers and the
-// report file in the environment ([EnvPGURL], [EnvShardURLs], [EnvRedisURL],
-// [EnvReport]). A check starts with [New]:
+// report file in the environment, as package contract defines them. A check
+// starts with [New]:
 //
 //	c := checker.New(t)
 //	err := exercise.CreateIndex(c.Ctx(), c.Pool())

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/sandbox"
 	"github.com/jackc/pgx/v5"
@@ -28,6 +29,7 @@ const redisTestDB = "3"
 type servers struct {
 	serverURL string // superuser URL of the Postgres server
 	pgURL     string // superuser URL of the scratch database
+	report    string // the check's report file
 	redisURL  string
 }
 
@@ -77,16 +79,25 @@ func startServers(t *testing.T, env *sandbox.Env) (servers, string) {
 		pgURL:     withDatabase(t, server, createScratchDB(t, server)),
 		redisURL:  withDatabase(t, env.Redis.URL, redisTestDB),
 	}
-	report := filepath.Join(t.TempDir(), "report.jsonl")
-	t.Setenv(checker.EnvPGURL, s.pgURL)
-	t.Setenv(checker.EnvRedisURL, s.redisURL)
-	t.Setenv(checker.EnvReport, report)
-	t.Setenv(checker.EnvShardURLs, "")
-	return s, report
+	s.report = filepath.Join(t.TempDir(), "report.jsonl")
+	setContract(t, contract.Check{Postgres: []string{s.pgURL}, Redis: s.redisURL, Report: s.report})
+	return s, s.report
+}
+
+// setContract hands a check what the runner would, through the contract's
+// environment variable.
+func setContract(t *testing.T, c contract.Check) {
+	t.Helper()
+	entry, err := c.Environ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, value, _ := strings.Cut(entry, "=")
+	t.Setenv(name, value)
 }
 
 // addShards creates n more scratch databases on the test server and hands
-// them to the check as shards. One server is enough to test the plumbing;
+// them to the check as its shards, the first also being its database. One server is enough to test the plumbing;
 // the runner gives each shard a server of its own.
 func addShards(t *testing.T, s servers, n int) []string {
 	t.Helper()
@@ -94,7 +105,7 @@ func addShards(t *testing.T, s servers, n int) []string {
 	for range n {
 		urls = append(urls, withDatabase(t, s.serverURL, createScratchDB(t, s.serverURL)))
 	}
-	t.Setenv(checker.EnvShardURLs, strings.Join(urls, ","))
+	setContract(t, contract.Check{Postgres: urls, Redis: s.redisURL, Report: s.report})
 	return urls
 }
 

@@ -24,14 +24,18 @@
 // later run fails, so that "dblings solution" stays unlocked), and
 // hints_shown counts the hints already shown.
 //
-// Every change is written at once and atomically (a temporary file renamed
-// over the old one), so a crash never leaves half a file. A file that
-// cannot be read is moved aside to state.json.corrupt-<time> and a fresh
-// state begins: progress is a convenience, never a reason to stop.
+// Every change is made under a lock (.dblings/state.lock) on the file as it
+// is on disk at that moment, not on what this process read earlier, and
+// written atomically (a temporary file renamed over the old one): two
+// dblings processes, a lab and a command line, say, never lose each other's
+// changes, and a crash never leaves half a file. A file that cannot be read
+// is moved aside to state.json.corrupt-<time>-<n> and a fresh state begins:
+// progress is a convenience, never a reason to stop.
 package progress
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,6 +43,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/google/renameio/v2"
 )
 
 // Version is the state file format this package writes.
@@ -79,11 +86,27 @@ type state struct {
 }
 
 // Progress is a workspace's progress. Its methods that change something
-// save at once. It is not safe for concurrent use; two processes writing
-// at once lose nothing but the earlier of the two changes.
+// merge the change into the file under the lock and save at once; Refresh
+// picks up what other processes saved. It is not safe for concurrent use
+// by goroutines.
 type Progress struct {
 	path  string
 	state state
+	seen  fileStamp // the file as last read
+}
+
+// fileStamp tells whether the file changed since it was read.
+type fileStamp struct {
+	modTime time.Time
+	size    int64
+}
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{modTime: fi.ModTime(), size: fi.Size()}
 }
 
 // RecoveredError is returned by Open, along with a fresh Progress, when the
@@ -103,37 +126,107 @@ func (e *RecoveredError) Unwrap() error { return e.Problem }
 // Open reads the progress of the workspace at root. A missing file is a
 // fresh start. An unreadable one is moved aside and Open returns a fresh
 // Progress with a *RecoveredError; any other error comes with a nil
-// Progress.
+// Progress. Open creates nothing.
 func Open(root string) (*Progress, error) {
 	p := &Progress{path: filepath.Join(root, Dir, File), state: fresh()}
-	data, err := os.ReadFile(p.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return p, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read your progress: %w", err)
-	}
-	if problem := decode(data, &p.state); problem != nil {
-		p.state = fresh()
-		aside := fmt.Sprintf("%s.corrupt-%s", p.path, time.Now().UTC().Format("20060102T150405Z"))
-		if err := os.Rename(p.path, aside); err != nil {
-			return nil, fmt.Errorf("your progress file cannot be read (%v) nor moved aside: %w", problem, err)
+	if err := p.load(); err != nil {
+		var recovered *RecoveredError
+		if errors.As(err, &recovered) {
+			return p, err
 		}
-		return p, &RecoveredError{Path: aside, Problem: problem}
+		return nil, err
 	}
 	return p, nil
 }
 
+// load reads the file into p.state; see Open for what it does with a
+// missing or unreadable file.
+func (p *Progress) load() error {
+	stamp := stampOf(p.path)
+	data, err := os.ReadFile(p.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		p.state, p.seen = fresh(), fileStamp{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read your progress: %w", err)
+	}
+	read, problem := decode(data)
+	if problem == nil {
+		p.state, p.seen = read, stamp
+		return nil
+	}
+	p.state, p.seen = fresh(), fileStamp{}
+	aside, err := moveAside(p.path)
+	if err != nil {
+		return fmt.Errorf("your progress file cannot be read (%v) nor moved aside: %w", problem, err)
+	}
+	return &RecoveredError{Path: aside, Problem: problem}
+}
+
+// moveAside renames an unreadable file to a name no other one has, so that
+// two damaged files in the same second are both kept.
+func moveAside(path string) (string, error) {
+	base := fmt.Sprintf("%s.corrupt-%s", path, time.Now().UTC().Format("20060102T150405Z"))
+	for n := 1; ; n++ {
+		aside := fmt.Sprintf("%s-%d", base, n)
+		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
+			return aside, os.Rename(path, aside)
+		}
+	}
+}
+
+// Refresh re-reads the file when another process changed it since this
+// one last read or wrote it.
+func (p *Progress) Refresh() error {
+	if stampOf(p.path) == p.seen {
+		return nil
+	}
+	return p.load()
+}
+
+// update applies change to the file as it is now, under the lock, and
+// saves it.
+func (p *Progress) update(change func(*state)) error {
+	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
+		return fmt.Errorf("save your progress: %w", err)
+	}
+	lock := flock.New(filepath.Join(filepath.Dir(p.path), "state.lock"))
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	if ok, err := lock.TryLockContext(ctx, 10*time.Millisecond); !ok {
+		return fmt.Errorf("save your progress: another dblings holds %s: %v", lock.Path(), err)
+	}
+	defer lock.Unlock()
+	if err := p.load(); err != nil {
+		var recovered *RecoveredError
+		if !errors.As(err, &recovered) {
+			return err
+		}
+	}
+	change(&p.state)
+	if err := p.save(); err != nil {
+		return err
+	}
+	p.seen = stampOf(p.path)
+	return nil
+}
+
+// lockWait is how long a change waits for another process's change to
+// finish; changes take milliseconds.
+const lockWait = 10 * time.Second
+
 func fresh() state { return state{Version: Version, Lessons: map[string]Lesson{}} }
 
 // decode reads a state file, refusing what this version cannot trust.
-func decode(data []byte, s *state) error {
+func decode(data []byte) (state, error) {
+	var s state
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(s); err != nil {
-		return fmt.Errorf("not valid JSON: %w", err)
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("not valid JSON: %w", err)
 	}
 	if s.Version != Version {
-		return fmt.Errorf("format version %d, this dblings reads version %d", s.Version, Version)
+		return s, fmt.Errorf("format version %d, this dblings reads version %d", s.Version, Version)
 	}
 	if s.Lessons == nil {
 		s.Lessons = map[string]Lesson{}
@@ -142,58 +235,67 @@ func decode(data []byte, s *state) error {
 		switch l.Status {
 		case Passed, Failed, NotTried:
 		default:
-			return fmt.Errorf("lesson %s has the unknown status %q", id, l.Status)
+			return s, fmt.Errorf("lesson %s has the unknown status %q", id, l.Status)
 		}
 	}
-	return nil
+	return s, nil
 }
 
 // Lesson returns the progress on lesson id.
-func (p *Progress) Lesson(id string) Lesson {
-	l, ok := p.state.Lessons[id]
-	if !ok {
-		return Lesson{Status: NotTried}
-	}
-	return l
-}
+func (p *Progress) Lesson(id string) Lesson { return lessonIn(&p.state, id) }
 
 // Current is the lesson the learner is on, or "" before the first one.
 func (p *Progress) Current() string { return p.state.Current }
 
 // SetCurrent records the lesson the learner is on.
 func (p *Progress) SetCurrent(id string) error {
-	p.state.Current = id
-	return p.save()
+	return p.update(func(s *state) { s.Current = id })
 }
 
 // RecordRun records the verdict of a check of lesson id that finished at
-// the given time, and makes it the current lesson.
-func (p *Progress) RecordRun(id string, passed bool, at time.Time) error {
-	l := p.Lesson(id)
-	l.Status, l.LastRun = Failed, at.UTC()
-	if passed {
-		l.Status = Passed
-		if l.SolvedAt.IsZero() {
-			l.SolvedAt = at.UTC()
+// the given time. The learner is then on lesson id, or on next after a
+// pass (when next is not empty): a pass moves the learner on.
+func (p *Progress) RecordRun(id string, passed bool, at time.Time, next string) error {
+	return p.update(func(s *state) {
+		l := lessonIn(s, id)
+		l.Status, l.LastRun = Failed, at.UTC()
+		if passed {
+			l.Status = Passed
+			if l.SolvedAt.IsZero() {
+				l.SolvedAt = at.UTC()
+			}
 		}
+		s.Lessons[id] = l
+		s.Current = id
+		if passed && next != "" {
+			s.Current = next
+		}
+	})
+}
+
+func lessonIn(s *state, id string) Lesson {
+	l, ok := s.Lessons[id]
+	if !ok {
+		return Lesson{Status: NotTried}
 	}
-	p.state.Lessons[id] = l
-	p.state.Current = id
-	return p.save()
+	return l
 }
 
 // NextHint counts one more hint shown for lesson id, out of available, and
 // returns its index (0 for the first hint). ok is false when every hint has
 // been shown already; the count is then left alone.
 func (p *Progress) NextHint(id string, available int) (index int, ok bool, err error) {
-	l := p.Lesson(id)
-	if l.HintsShown >= available {
-		return available - 1, false, nil
-	}
-	index = l.HintsShown
-	l.HintsShown++
-	p.state.Lessons[id] = l
-	return index, true, p.save()
+	err = p.update(func(s *state) {
+		l := lessonIn(s, id)
+		if l.HintsShown >= available {
+			index, ok = available-1, false
+			return
+		}
+		index, ok = l.HintsShown, true
+		l.HintsShown++
+		s.Lessons[id] = l
+	})
+	return index, ok, err
 }
 
 // save writes the state atomically: into a temporary file in the same
@@ -203,32 +305,7 @@ func (p *Progress) save() error {
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	dir := filepath.Dir(p.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("save your progress: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, File+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("save your progress: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save your progress: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save your progress: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save your progress: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save your progress: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p.path); err != nil {
+	if err := renameio.WriteFile(p.path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("save your progress: %w", err)
 	}
 	return nil

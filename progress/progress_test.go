@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +34,8 @@ func TestRunsHintsAndCurrentSurviveReopening(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := []func() error{
-		func() error { return p.RecordRun("explain-index", true, at) },
-		func() error { return p.RecordRun("explain-index", false, at.Add(time.Hour)) },
+		func() error { return p.RecordRun("explain-index", true, at, "") },
+		func() error { return p.RecordRun("explain-index", false, at.Add(time.Hour), "") },
 		func() error { _, _, err := p.NextHint("cache-aside", 3); return err },
 		func() error { return p.SetCurrent("cache-aside") },
 	}
@@ -86,7 +87,7 @@ func TestWriteIsAtomicAndLeavesNoTemporaryFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 20 {
-		if err := p.RecordRun("explain-index", i%2 == 0, at); err != nil {
+		if err := p.RecordRun("explain-index", i%2 == 0, at, ""); err != nil {
 			t.Fatal(err)
 		}
 		// Every version on disk is whole JSON.
@@ -99,8 +100,10 @@ func TestWriteIsAtomicAndLeavesNoTemporaryFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 {
-		t.Errorf("the state folder holds %d files, want only %s", len(entries), progress.File)
+	for _, e := range entries {
+		if e.Name() != progress.File && e.Name() != "state.lock" {
+			t.Errorf("the state folder holds %s; want only %s and its lock", e.Name(), progress.File)
+		}
 	}
 }
 
@@ -112,6 +115,7 @@ func TestUnreadableFileIsMovedAsideWithAWarning(t *testing.T) {
 		{"not JSON at all", "hello", "not valid JSON"},
 		{"unknown version", `{"version": 9, "lessons": {}}`, "format version 9"},
 		{"unknown status", `{"version": 1, "lessons": {"explain-index": {"status": "great"}}}`, `unknown status "great"`},
+		{"null", `null`, "format version 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,9 +142,101 @@ func TestUnreadableFileIsMovedAsideWithAWarning(t *testing.T) {
 			if p.Lesson("explain-index").Status != progress.NotTried {
 				t.Error("a recovered progress starts fresh")
 			}
-			if err := p.RecordRun("explain-index", true, at); err != nil {
+			if err := p.RecordRun("explain-index", true, at, ""); err != nil {
 				t.Fatalf("a recovered progress must be writable: %v", err)
 			}
 		})
+	}
+}
+
+func TestTwoDamagedFilesInOneSecondAreBothKept(t *testing.T) {
+	root := t.TempDir()
+	var kept []string
+	for _, content := range []string{"first damage", "second damage"} {
+		if err := os.MkdirAll(filepath.Join(root, progress.Dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(statePath(root), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := progress.Open(root)
+		var rec *progress.RecoveredError
+		if !errors.As(err, &rec) {
+			t.Fatalf("Open = %v, want a RecoveredError", err)
+		}
+		kept = append(kept, rec.Path)
+	}
+	for i, want := range []string{"first damage", "second damage"} {
+		if got, err := os.ReadFile(kept[i]); err != nil || string(got) != want {
+			t.Errorf("%s holds %q (%v), want %q", kept[i], got, err, want)
+		}
+	}
+}
+
+// TestConcurrentWritersLoseNothing is two terminals, or a lab and a
+// command line, recording at once: each Progress stands for a process.
+func TestConcurrentWritersLoseNothing(t *testing.T) {
+	root := t.TempDir()
+	ids := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		wg.Go(func() {
+			p, err := progress.Open(root)
+			if err == nil {
+				err = p.RecordRun(id, true, at, "")
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := progress.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if p.Lesson(id).Status != progress.Passed {
+			t.Errorf("the pass of %s was lost", id)
+		}
+	}
+}
+
+// TestAnOpenLabSeesAndKeepsAnotherProcesssPass: the lab's Progress was
+// opened first; a pass recorded elsewhere must show after Refresh and
+// survive the lab's next change.
+func TestAnOpenLabSeesAndKeepsAnotherProcesssPass(t *testing.T) {
+	root := t.TempDir()
+	lab, err := progress.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := progress.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.RecordRun("cache-aside", true, at, "cursor-pagination"); err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	if lab.Lesson("cache-aside").Status != progress.Passed || lab.Current() != "cursor-pagination" {
+		t.Fatalf("after Refresh the lab sees %+v, current %q", lab.Lesson("cache-aside"), lab.Current())
+	}
+	if err := lab.RecordRun("explain-index", false, at, ""); err != nil {
+		t.Fatal(err)
+	}
+	again, err := progress.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Lesson("cache-aside").Status != progress.Passed {
+		t.Error("the lab's change erased the pass recorded by the other process")
 	}
 }

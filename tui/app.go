@@ -24,14 +24,15 @@ import (
 	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/progress"
+	"github.com/dblings/dblings/workspace"
 )
 
 // Options is what the lab needs from the rest of dblings.
 type Options struct {
-	// Workspace is the root of the learner's checkout.
-	Workspace string
-	// Lessons is the curriculum; nil means lessons.Catalog().
-	Lessons []lessons.Lesson
+	// Workspace is the learner's checkout: the curriculum, the progress
+	// (the lab saves every check, hint and lesson opened through it), and
+	// the learner's files. Required.
+	Workspace *workspace.Workspace
 	// Start gets the servers, in the background.
 	Start StartFunc
 	// Provider names where the servers come from while they start, when a
@@ -39,15 +40,9 @@ type Options struct {
 	Provider string
 	// Checker runs checks; nil means the runner on Workspace.
 	Checker Checker
-	// Progress remembers what the learner did; the lab saves every check,
-	// hint and lesson opened through it. Required.
-	Progress *progress.Progress
 	// Warning is shown in the header at start, e.g. that the progress file
 	// was unreadable and started afresh.
 	Warning string
-	// Sources holds the pristine stubs (for reset) and the reference
-	// solutions; the zero value means the copies built into the binary.
-	Sources run.Sources
 }
 
 // state is the screen on show.
@@ -77,8 +72,8 @@ const quietAfterReset = 2 * time.Second
 // Model is the root model of the lab.
 type Model struct {
 	c        *common
-	lessons  []lessons.Lesson
-	progress *progress.Progress
+	lessons  lessons.Catalog
+	ws       *workspace.Workspace
 	runs     *runs
 	env      *environment
 	saves    <-chan fileSavedMsg
@@ -103,17 +98,15 @@ func New(ctx context.Context, opts Options) *Model {
 		ctx:       ctx,
 		styles:    NewStyles(true),
 		keys:      DefaultKeyMap(),
-		workspace: opts.Workspace,
-		exercises: opts.Sources.Exercises,
-		solutions: opts.Sources.Solutions,
+		ws:        opts.Workspace,
 		text:      lessons.Lesson.Text,
 		hints:     lessons.Lesson.Hints,
 		now:       time.Now,
 	}
 	m := &Model{
 		c:        c,
-		lessons:  opts.Lessons,
-		progress: opts.Progress,
+		lessons:  opts.Workspace.Catalog(),
+		ws:       opts.Workspace,
 		runs:     newRuns(opts.Checker),
 		env:      newEnvironment(opts.Start),
 		help:     help.New(),
@@ -127,18 +120,8 @@ func New(ctx context.Context, opts Options) *Model {
 }
 
 func withDefaults(o Options) Options {
-	if o.Lessons == nil {
-		o.Lessons = lessons.Catalog()
-	}
 	if o.Checker == nil {
 		o.Checker = RunChecker{Workspace: o.Workspace}
-	}
-	embedded := run.Embedded()
-	if o.Sources.Exercises == nil {
-		o.Sources.Exercises = embedded.Exercises
-	}
-	if o.Sources.Solutions == nil {
-		o.Sources.Solutions = embedded.Solutions
 	}
 	return o
 }
@@ -170,6 +153,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.restyle(msg.IsDark())
 		return m, nil
 	case tea.KeyPressMsg:
+		m.refresh()
 		return m, m.handleKey(msg)
 	case envReadyMsg:
 		m.status.ready(msg.env)
@@ -184,6 +168,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case fileSavedMsg:
+		m.refresh()
 		cmd := m.waitForSave()
 		if msg.index == m.quietLesson && m.c.now().Before(m.quietUntil) {
 			return m, cmd
@@ -199,7 +184,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.startCheck(msg.index, "")
 	case hintShownMsg:
 		l := m.lessons[msg.index]
-		_, _, err := m.progress.NextHint(l.ID, len(m.c.hints(l)))
+		_, err := m.ws.NextHint(l, m.c.hints(l))
 		m.record(err)
 		return m, nil
 	case resetDoneMsg:
@@ -274,18 +259,18 @@ func (m *Model) back() {
 func (m *Model) openLesson(i int) {
 	l := m.lessons[i]
 	if m.lesson == nil || m.lesson.index != i {
-		m.lesson = newLessonPage(m.c, i, l, m.progress.Lesson(l.ID))
+		m.lesson = newLessonPage(m.c, i, l, m.ws.Progress(l))
 	}
 	m.state = stateLesson
 	m.resize()
-	m.record(m.progress.SetCurrent(l.ID))
+	m.record(m.ws.Visit(l))
 }
 
 // openNext opens the next lesson not passed yet, or the list when there is
 // none left.
 func (m *Model) openNext(after int) {
 	j := m.nextUnfinished(after)
-	if j < 0 {
+	if j < 0 || j == after {
 		m.state = stateLessons
 		m.notice = "Every lesson has passed. Well done!"
 		m.resize()
@@ -301,7 +286,7 @@ func (m *Model) openNext(after int) {
 func (m *Model) startCheck(i int, saved string) tea.Cmd {
 	m.check.prepare(i, m.lessons[i], saved)
 	m.state = stateCheck
-	m.record(m.progress.SetCurrent(m.lessons[i].ID))
+	m.record(m.ws.Visit(m.lessons[i]))
 	var cmd tea.Cmd
 	switch m.status.state {
 	case envReady:
@@ -324,13 +309,28 @@ func (m *Model) checked(msg checkDoneMsg) {
 	}
 	i := m.check.index
 	l := m.lessons[i]
-	m.record(m.progress.RecordRun(l.ID, msg.result.Pass(), m.c.now()))
+	m.record(m.ws.RecordRun(l, msg.result.Pass(), m.c.now()))
 	m.list.setStatus(i, m.statusOf(l))
 	if m.lesson != nil && m.lesson.index == i {
-		m.lesson.done = m.progress.Lesson(l.ID)
+		m.lesson.done = m.ws.Progress(l)
 	}
-	if j := m.nextUnfinished(i); msg.result.Pass() && j >= 0 {
+	if j := m.nextUnfinished(i); msg.result.Pass() && j >= 0 && j != i {
 		m.check.next = &lessonItem{index: j, lesson: m.lessons[j], status: m.statusOf(m.lessons[j])}
+	}
+}
+
+// refresh shows what another dblings process recorded in the meantime (a
+// check run from the command line, say).
+func (m *Model) refresh() {
+	if err := m.ws.Refresh(); err != nil {
+		m.record(err)
+		return
+	}
+	for i, l := range m.lessons {
+		m.list.setStatus(i, m.statusOf(l))
+	}
+	if m.lesson != nil {
+		m.lesson.done = m.ws.Progress(m.lesson.lesson)
 	}
 }
 
@@ -440,35 +440,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 
 // ETC
 
-func (m *Model) statusOf(l lessons.Lesson) progress.Status { return m.progress.Lesson(l.ID).Status }
+func (m *Model) statusOf(l lessons.Lesson) progress.Status { return m.ws.Progress(l).Status }
 
-// resumeIndex is the lesson to select at start: the one the learner was on
-// if it is unfinished, else the next unfinished one.
-func (m *Model) resumeIndex() int {
-	cur := -1
-	for i, l := range m.lessons {
-		if l.ID == m.progress.Current() {
-			cur = i
-		}
-	}
-	if cur >= 0 && m.statusOf(m.lessons[cur]) != progress.Passed {
-		return cur
-	}
-	if j := m.nextUnfinished(cur); j >= 0 {
-		return j
-	}
-	return max(cur, 0)
-}
+// resumeIndex is the lesson to select at start: the one the learner is on.
+func (m *Model) resumeIndex() int { return max(0, m.lessons.Index(m.ws.Current().ID)) }
 
-// nextUnfinished is the first lesson after i (wrapping around) that has not
-// passed, or -1.
+// nextUnfinished is the lesson the learner goes on to after lesson i: the
+// workspace's rule, so the lab and the command line agree. It is i itself
+// when no other lesson is left to pass.
 func (m *Model) nextUnfinished(i int) int {
-	n := len(m.lessons)
-	for step := 1; step <= n; step++ {
-		j := ((i+step)%n + n) % n
-		if j != i && m.statusOf(m.lessons[j]) != progress.Passed {
-			return j
-		}
-	}
-	return -1
+	return m.lessons.Index(m.ws.After(m.lessons[i]).ID)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/sandbox"
+	"github.com/dblings/dblings/workspace"
 )
 
 // Checker runs one lesson's check on the given servers and tells progress
@@ -27,11 +28,11 @@ type Checker interface {
 }
 
 // RunChecker checks the learner's workspace with the runner.
-type RunChecker struct{ Workspace string }
+type RunChecker struct{ Workspace *workspace.Workspace }
 
 // Check runs run.Check on the workspace.
 func (c RunChecker) Check(ctx context.Context, l lessons.Lesson, env *sandbox.Env, progress func(run.Phase)) (*run.Result, error) {
-	return run.Check(ctx, l, run.Options{Workspace: c.Workspace, Env: env, Progress: progress})
+	return run.Check(ctx, l, run.Options{Workspace: c.Workspace.Root(), Source: c.Workspace.Source(), Env: env, Progress: progress})
 }
 
 // MSG

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/sandbox"
+	"github.com/dblings/dblings/workspace"
 )
 
 // checkWith opens lesson 1 and checks it, the servers ready, the checker
@@ -137,7 +139,7 @@ func TestCheckWhenServersFail(t *testing.T) {
 		}
 	}
 	golden(t, "servers-failed", l.screen())
-	if s := l.progress.Lesson("explain-index").Status; s != progress.NotTried {
+	if s := l.ws.Progress(testLessons()[0]).Status; s != progress.NotTried {
 		t.Errorf("a check that could not run left the lesson %q", s)
 	}
 }
@@ -155,7 +157,7 @@ func TestCheckRecordsProgress(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := checkWith(t, 80, 24, tc.res)
-			reopened, err := progress.Open(l.workspace)
+			reopened, err := progress.Open(l.workspace) // as another process would
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +222,7 @@ func TestWatchRechecks(t *testing.T) {
 	waitCalls(t, l.checker, 2)
 
 	l.send(checkDoneMsg{id: first, result: passedResult()})
-	if l.check.result != nil || l.progress.Lesson("explain-index").Status != progress.NotTried {
+	if l.check.result != nil || l.ws.Progress(testLessons()[0]).Status != progress.NotTried {
 		t.Error("the result of a cancelled run was taken")
 	}
 	l.send(checkDoneMsg{id: l.check.id, result: passedResult()})
@@ -357,7 +359,7 @@ func TestCheckRunsInTheBackground(t *testing.T) {
 		t.Error("the spinner of the check stopped while the lesson shows")
 	}
 	l.send(checkDoneMsg{id: l.check.id, result: passedResult()})
-	if s := l.progress.Lesson("explain-index").Status; s != progress.Passed {
+	if s := l.ws.Progress(testLessons()[0]).Status; s != progress.Passed {
 		t.Errorf("a check that ended in the background left the lesson %q", s)
 	}
 	if got := ansi.Strip(l.screen()); !strings.Contains(got, "✓ passed") {
@@ -378,5 +380,45 @@ func TestCheckPassOfLastLesson(t *testing.T) {
 	l.press("n")
 	if got := ansi.Strip(l.screen()); l.state != stateLessons || !strings.Contains(got, "Every lesson has passed") || !strings.Contains(got, "3 of 3 passed") {
 		t.Errorf("n after the last lesson shows %v:\n%s", l.state, got)
+	}
+}
+
+// TestLabAndCommandsAgreeOnTheCurrentLesson: the lab and the command line
+// go through one workspace rule. After a pass in the lab, the command line
+// (a second Workspace on the same folder, as another process) is on the
+// lesson the lab offers next; a pass recorded by the command line shows in
+// the open lab at the next key, and the lab's later writes keep it.
+func TestLabAndCommandsAgreeOnTheCurrentLesson(t *testing.T) {
+	l := checkWith(t, 80, 24, passedResult())
+	if l.check.next == nil {
+		t.Fatal("the lab offers no next lesson after a pass")
+	}
+	cli, err := workspace.Open(l.workspace, testLessons(), l.ws.Source())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cli.Current().ID, l.check.next.lesson.ID; got != want {
+		t.Fatalf("the command line is on %s, the lab offers %s", got, want)
+	}
+	l.press("n")
+	if l.state != stateLesson || l.lesson.lesson.ID != cli.Current().ID {
+		t.Fatalf("n opened %v %s, want the lesson the command line is on, %s", l.state, l.lesson.lesson.ID, cli.Current().ID)
+	}
+
+	third := testLessons()[2]
+	if err := cli.RecordRun(third, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	l.press("esc")
+	if got := ansi.Strip(l.screen()); !regexp.MustCompile(`03  Cache-aside.*✓ passed`).MatchString(got) {
+		t.Errorf("the lab does not show the pass recorded by the command line:\n%s", got)
+	}
+	l.press("enter") // opening a lesson writes the progress
+	again, err := workspace.Open(l.workspace, testLessons(), l.ws.Source())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Progress(third).Status != progress.Passed {
+		t.Error("the lab's later write erased the command line's pass")
 	}
 }

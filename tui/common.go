@@ -2,13 +2,13 @@ package tui
 
 import (
 	"context"
-	"io/fs"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/workspace"
 )
 
 // common is what every screen shares. The root model owns it and hands the
@@ -18,13 +18,8 @@ type common struct {
 	ctx    context.Context
 	styles *Styles
 	keys   *KeyMap
-	// workspace is the root of the learner's checkout; lesson files are
-	// shown relative to it.
-	workspace string
-	// exercises and solutions are the pristine trees built into the binary:
-	// <lesson dir>/<file>.go, for reset and for the reference solution.
-	exercises fs.FS
-	solutions fs.FS
+	// ws is the learner's checkout: files, progress, reset and solutions.
+	ws *workspace.Workspace
 	// text and hints read a lesson's Markdown; tests give fixed texts so
 	// that editing a lesson never breaks a golden file here.
 	text  func(lessons.Lesson) string

@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dblings/dblings/exercises"
-	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/progress"
 )
 
@@ -32,9 +31,9 @@ func TestEndToEndLessonOne(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	ws := copyWorkspace(t)
-	lesson := lessons.Catalog()[0]
+	lesson := testenv.Catalog(t)[0]
 	exercise := filepath.Join(ws, filepath.FromSlash(lesson.ExercisePath()))
-	stub, err := fs.ReadFile(exercises.FS(), lesson.Dir+"/"+lesson.File)
+	stub, err := fs.ReadFile(testenv.Source(), lesson.ExercisePath())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ import (
 
 	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/lessons"
-	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/sandbox"
+	"github.com/dblings/dblings/workspace"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -65,8 +65,8 @@ func assertFits(t *testing.T, screen string, width, height int) {
 
 // The lessons of the tests: the first is lesson 1 of the real catalog, so
 // the watcher and reset see its real paths; its text is fixed below.
-func testLessons() []lessons.Lesson {
-	return []lessons.Lesson{
+func testLessons() lessons.Catalog {
+	return lessons.Catalog{
 		{ID: "explain-index", Dir: "01-explain-index", Title: "EXPLAIN: flip a Seq Scan to an Index Scan", File: "index.go"},
 		{ID: "n-plus-one", Dir: "02-n-plus-one", Title: "Kill the N+1 query with one round trip", File: "posts.go"},
 		{ID: "cache-aside", Dir: "03-cache-aside", Title: "Cache-aside with Redis, without stampedes", File: "cache.go"},
@@ -131,9 +131,21 @@ type lab struct {
 
 type labOption func(*Options)
 
-// withProgress writes a state file before the lab opens it.
-func withProgress(p func(*progress.Progress)) labOption {
-	return func(o *Options) { p(o.Progress) }
+// withProgress records progress before the lab opens, as the command
+// line would.
+func withProgress(p func(*workspace.Workspace)) labOption {
+	return func(o *Options) { p(o.Workspace) }
+}
+
+// reopen opens the lab again on prev's workspace, as a restart would.
+func reopen(prev *lab) labOption {
+	return func(o *Options) {
+		w, err := workspace.Open(prev.workspace, testLessons(), o.Workspace.Source())
+		if err != nil {
+			prev.t.Fatal(err)
+		}
+		o.Workspace = w
+	}
 }
 
 func withStart(start StartFunc) labOption { return func(o *Options) { o.Start = start } }
@@ -143,6 +155,9 @@ func withStart(start StartFunc) labOption { return func(o *Options) { o.Start = 
 func newLab(t *testing.T, width, height int, opts ...labOption) *lab {
 	t.Helper()
 	ws := t.TempDir()
+	if err := os.WriteFile(filepath.Join(ws, "go.mod"), []byte("module example.com/ws\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, l := range testLessons() {
 		dir := filepath.Join(ws, "exercises", l.Dir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -152,28 +167,26 @@ func newLab(t *testing.T, width, height int, opts ...labOption) *lab {
 			t.Fatal(err)
 		}
 	}
-	prog, err := progress.Open(ws)
+	source := fstest.MapFS{
+		"exercises/01-explain-index/index.go": {Data: []byte(testStub)},
+		"solutions/01-explain-index/index.go": {Data: []byte(testSolution)},
+	}
+	w, err := workspace.Open(ws, testLessons(), source)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fc := &fakeChecker{result: failedResult()}
 	o := Options{
-		Workspace: ws,
-		Lessons:   testLessons(),
+		Workspace: w,
 		Start:     func(context.Context) (*sandbox.Env, func(), error) { return testEnv, func() {}, nil },
 		Checker:   fc,
-		Progress:  prog,
-		Sources: run.Sources{
-			Exercises: fstest.MapFS{"01-explain-index/index.go": {Data: []byte(testStub)}},
-			Solutions: fstest.MapFS{"01-explain-index/index.go": {Data: []byte(testSolution)}},
-		},
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	l := &lab{Model: New(ctx, o), t: t, workspace: ws, checker: fc, clock: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	l := &lab{Model: New(ctx, o), t: t, workspace: o.Workspace.Root(), checker: fc, clock: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	l.c.now = func() time.Time { return l.clock }
 	l.c.text = func(lessons.Lesson) string { return testText }
 	l.c.hints = func(lessons.Lesson) []string { return testHints }

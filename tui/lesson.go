@@ -2,9 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -16,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/workspace"
 	"github.com/dblings/dblings/progress"
 )
 
@@ -32,8 +30,9 @@ type hintShownMsg struct{ index int }
 
 // resetDoneMsg says the exercise file was put back to the stub (or why not).
 type resetDoneMsg struct {
-	index int
-	err   error
+	index   int
+	written workspace.Written
+	err     error
 }
 
 // MODEL
@@ -138,9 +137,13 @@ func (p *lessonPage) update(msg tea.Msg) tea.Cmd {
 		return p.handleKey(msg)
 	case resetDoneMsg:
 		if msg.index == p.index {
-			p.notice = "The file is back to its original stub."
-			if msg.err != nil {
+			switch {
+			case msg.err != nil:
 				p.notice = "Could not reset the file: " + msg.err.Error()
+			case msg.written.Backup != "":
+				p.notice = "Back to the original stub; your version is in " + msg.written.Backup + "."
+			default:
+				p.notice = "The file is already the original stub."
 			}
 		}
 		return nil
@@ -195,12 +198,16 @@ func (p *lessonPage) showSolution() tea.Cmd {
 		return nil
 	}
 	if p.answer == "" {
-		b, err := fs.ReadFile(p.c.solutions, path.Join(p.lesson.Dir, p.lesson.File))
+		files, err := p.c.ws.Solution(p.lesson)
 		if err != nil {
 			p.notice = "No reference solution is built into this binary."
 			return nil
 		}
-		p.answer = string(b)
+		var b strings.Builder
+		for _, f := range files {
+			fmt.Fprintf(&b, "// %s\n%s\n", f.Path, f.Content)
+		}
+		p.answer = strings.TrimSuffix(b.String(), "\n")
 		p.refresh()
 	}
 	p.scrollTo("Reference solution")
@@ -241,7 +248,7 @@ func (p *lessonPage) footerView() string {
 	st := p.c.styles
 	switch {
 	case p.confirming:
-		return truncate(st.Lesson.Question.Render("Put "+p.lesson.File+" back to the original stub? Your changes are lost. ")+
+		return truncate(st.Lesson.Question.Render("Reset "+p.lesson.File+" to the stub? A backup is kept. ")+
 			st.Muted.Render("y/n"), p.width)
 	case p.notice != "":
 		return truncate(st.Accent.Render(p.notice), p.width)
@@ -274,21 +281,19 @@ func (p *lessonPage) FullHelp() [][]key.Binding {
 
 // COMMANDS
 
-// resetFile writes the pristine stub over the learner's file.
+// resetFile puts the lesson's stub back, after backing up the learner's
+// version, as "dblings reset" does.
 func resetFile(c *common, index int, l lessons.Lesson) tea.Cmd {
 	return func() tea.Msg {
-		b, err := fs.ReadFile(c.exercises, path.Join(l.Dir, l.File))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(c.workspace, filepath.FromSlash(l.ExercisePath())), b, 0o644)
-		}
-		return resetDoneMsg{index, err}
+		written, err := c.ws.Reset(l)
+		return resetDoneMsg{index, written, err}
 	}
 }
 
 // ETC
 
 func (p *lessonPage) absPath() string {
-	return filepath.Join(p.c.workspace, filepath.FromSlash(p.lesson.ExercisePath()))
+	return filepath.Join(p.c.ws.Root(), filepath.FromSlash(p.lesson.ExercisePath()))
 }
 
 // renderMarkdown renders a lesson for the terminal. A text glamour cannot

@@ -80,7 +80,7 @@ func TestLessonHints(t *testing.T) {
 	if got := p.Lesson("explain-index").HintsShown; got != 2 {
 		t.Errorf("the progress file says %d hints shown, want 2", got)
 	}
-	again := newLab(t, 80, 24, func(o *Options) { o.Progress = p })
+	again := newLab(t, 80, 24, reopen(l))
 	again.openFirst()
 	if got := ansi.Strip(again.lesson.doc); !strings.Contains(got, "Hint 2 of 2") {
 		t.Errorf("after a restart the hints are gone:\n%s", got)
@@ -101,7 +101,7 @@ func TestLessonReset(t *testing.T) {
 			l := newLab(t, 80, 24)
 			l.openFirst()
 			l.press("r")
-			if got := ansi.Strip(l.screen()); !strings.Contains(got, "back to the original stub? Your changes are lost. y/n") {
+			if got := ansi.Strip(l.screen()); !strings.Contains(got, "Reset index.go to the stub? A backup is kept. y/n") {
 				t.Fatalf("r does not ask before resetting:\n%s", got)
 			}
 			golden(t, "question", l.screen())
@@ -112,6 +112,19 @@ func TestLessonReset(t *testing.T) {
 			}
 			if string(b) != tc.want {
 				t.Errorf("the file holds %q, want %q", b, tc.want)
+			}
+			// A confirmed reset keeps the learner's version, as `dblings
+			// reset` does; a declined one writes nothing.
+			backups, _ := filepath.Glob(filepath.Join(l.workspace, ".dblings", "backup", "explain-index-*", "index.go"))
+			switch {
+			case tc.answer == "y" && len(backups) != 1:
+				t.Errorf("a reset in the lab kept %d backups, want 1", len(backups))
+			case tc.answer == "y":
+				if kept, _ := os.ReadFile(backups[0]); string(kept) != "package x // edited\n" {
+					t.Errorf("the backup holds %q, want the learner's version", kept)
+				}
+			case len(backups) != 0:
+				t.Errorf("answering %s made a backup", tc.answer)
 			}
 			if l.state != stateLesson {
 				t.Errorf("answering %s left the lesson screen", tc.answer)

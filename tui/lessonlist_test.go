@@ -8,21 +8,40 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/dblings/dblings/progress"
+	"github.com/dblings/dblings/workspace"
 )
 
 func solved(ids ...string) labOption {
-	return withProgress(func(p *progress.Progress) {
+	return withProgress(func(w *workspace.Workspace) {
 		for _, id := range ids {
-			if err := p.RecordRun(id, true, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)); err != nil {
+			l, err := w.Lesson(id)
+			if err == nil {
+				err = w.RecordRun(l, true, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+			}
+			if err != nil {
 				panic(err)
 			}
 		}
 	})
 }
 
+func visited(id string) labOption {
+	return withProgress(func(w *workspace.Workspace) {
+		l, err := w.Lesson(id)
+		if err == nil {
+			err = w.Visit(l)
+		}
+		if err != nil {
+			panic(err)
+		}
+	})
+}
+
 func TestLessonsScreen(t *testing.T) {
-	failedOnce := withProgress(func(p *progress.Progress) { _ = p.RecordRun("n-plus-one", false, time.Now()) })
+	failedOnce := withProgress(func(w *workspace.Workspace) {
+		l, _ := w.Lesson("n-plus-one")
+		_ = w.RecordRun(l, false, time.Now())
+	})
 	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 30}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			l := newLab(t, size[0], size[1], solved("explain-index"), failedOnce)
@@ -44,7 +63,7 @@ func TestLessonsSelectsWhereToResume(t *testing.T) {
 		{"fresh workspace", nil, "explain-index"},
 		{"first passed", []labOption{solved("explain-index")}, "n-plus-one"},
 		{"first two passed", []labOption{solved("explain-index", "n-plus-one")}, "cache-aside"},
-		{"was on an unfinished lesson", []labOption{withProgress(func(p *progress.Progress) { _ = p.SetCurrent("cache-aside") })}, "cache-aside"},
+		{"was on an unfinished lesson", []labOption{visited("cache-aside")}, "cache-aside"},
 		{"was on a passed lesson", []labOption{solved("n-plus-one")}, "cache-aside"},
 		{"all passed", []labOption{solved("explain-index", "n-plus-one", "cache-aside")}, "cache-aside"},
 	} {

@@ -21,7 +21,7 @@ func Run(parent context.Context, opts Options) error {
 	defer cancel()
 
 	m := New(ctx, opts)
-	w, err := watch(ctx, opts.Workspace, m.lessons)
+	w, err := watch(ctx, opts.Workspace.Root(), m.lessons)
 	if err != nil {
 		m.notice = "saving will not start a check: " + err.Error()
 	} else {

@@ -44,14 +44,14 @@ func Compile(ctx context.Context, l lessons.Lesson, opts Options) (*Build, error
 	}
 	b := &Build{lesson: l, opts: opts, started: time.Now()}
 	opts.progress(PhaseCompiling)
-	dir, err := os.MkdirTemp("", "dblings-check-")
+	dir, err := makeCheckDir()
 	if err != nil {
 		return nil, fmt.Errorf("make a folder for the check build: %w", err)
 	}
 	b.dir = dir
 	b.binary = filepath.Join(dir, "check.test")
 
-	ov, err := planOverlay(opts.Workspace, l, opts.Mode, opts.sources(), opts.Replace)
+	ov, err := planOverlay(opts.Workspace, l, opts.Mode, opts.Source, opts.Replace)
 	if err != nil {
 		b.done = b.result(Errored, err.Error())
 		return b, nil
@@ -73,6 +73,9 @@ func (o Options) validate() error {
 	if o.Env == nil || len(o.Env.Postgres) == 0 {
 		return errors.New("run: Options.Env must hold at least one Postgres server")
 	}
+	if o.Source == nil {
+		return errors.New("run: Options.Source must hold the pristine sources")
+	}
 	if _, err := os.Stat(filepath.Join(o.Workspace, "go.mod")); err != nil {
 		return fmt.Errorf("%s is not a dblings workspace (no go.mod): %w", o.Workspace, err)
 	}
@@ -92,6 +95,7 @@ func (b *Build) goTestC(ctx context.Context, overlayFile string) error {
 	cmd := exec.CommandContext(cctx, "go", "test", "-c", "-o", b.binary, "-vet=off",
 		"-tags", "dblings", "-ldflags=-s -w", "-overlay", overlayFile, "-json", b.lesson.Package())
 	cmd.Dir = b.opts.Workspace
+	cmd.Env = checkEnviron(b.dir)
 	cmd.Stdout = collect
 	cmd.Stderr = collect
 	cmd.WaitDelay = 5 * time.Second

@@ -7,21 +7,13 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/fixtures"
 	"github.com/dblings/dblings/lessons"
-)
-
-// The variables a check reads (see package checker).
-const (
-	EnvPostgresURL = "DBLINGS_CHECK_PG_URL"
-	EnvShardURLs   = "DBLINGS_CHECK_SHARD_URLS"
-	EnvRedisURL    = "DBLINGS_CHECK_REDIS_URL"
-	EnvReport      = "DBLINGS_CHECK_REPORT"
 )
 
 // EnvironmentError says that the servers could not give a check its
@@ -57,7 +49,7 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	}
 	d := &databases{}
 	for _, server := range opts.Env.Postgres[:servers] {
-		template, err := fixture.EnsureTemplate(ctx, server.URL, opts.scale())
+		template, err := fixture.EnsureTemplate(ctx, server.URL, fixtures.DefaultScale)
 		if err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "loading the " + l.Fixture + " data set", Err: err}
@@ -69,6 +61,9 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		}
 		d.clones = append(d.clones, clone)
 	}
+	if !l.Redis {
+		return d, nil
+	}
 	// The claim outlives the run by a margin, and expires by itself if this
 	// process dies.
 	d.redis, err = claimRedis(ctx, opts.Env.Redis.URL, opts.timeout()+compileLimit)
@@ -79,21 +74,17 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	return d, nil
 }
 
-// environ lists the variables the check process gets.
-func (d *databases) environ(report string) []string {
-	env := []string{
-		EnvPostgresURL + "=" + d.clones[0].URL,
-		EnvRedisURL + "=" + d.redis.url,
-		EnvReport + "=" + report,
+// environ is the check process's part of the contract: its databases and
+// its report file.
+func (d *databases) environ(report string) (string, error) {
+	given := contract.Check{Report: report}
+	if d.redis != nil {
+		given.Redis = d.redis.url
 	}
-	if len(d.clones) > 1 {
-		urls := make([]string, len(d.clones))
-		for i, c := range d.clones {
-			urls[i] = c.URL
-		}
-		env = append(env, EnvShardURLs+"="+strings.Join(urls, ","))
+	for _, c := range d.clones {
+		given.Postgres = append(given.Postgres, c.URL)
 	}
-	return env
+	return given.Environ()
 }
 
 // release drops the clones and gives the Redis database back, and returns

@@ -4,10 +4,7 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/dblings/dblings/checker"
-	"github.com/dblings/dblings/exercises"
 	"github.com/dblings/dblings/sandbox"
-	"github.com/dblings/dblings/solutions"
 )
 
 // DefaultTimeout is how long a check may run when Options.Timeout is zero.
@@ -46,8 +43,6 @@ type Options struct {
 	Env *sandbox.Env
 	// Mode says whose code runs (default: the learner's).
 	Mode Mode
-	// Scale grows or shrinks the fixture data; 0 means 1.
-	Scale float64
 	// Timeout bounds the run phase; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Replace lays files over the workspace for this check only:
@@ -58,25 +53,12 @@ type Options struct {
 	// compiling phase of the next job is reported from another goroutine
 	// while the current job runs.
 	Progress func(Phase)
-	// Sources are the pristine files laid over the workspace; the zero
-	// value means the copies built into this binary.
-	Sources Sources
-}
-
-// Sources are the pristine trees the runner takes check files, stubs,
-// solutions and the checker library from.
-type Sources struct {
-	// Exercises holds <lesson dir>/*.go: stubs and check files.
-	Exercises fs.FS
-	// Solutions holds <lesson dir>/*.go: reference solutions.
-	Solutions fs.FS
-	// Checker holds the checker library's *.go files.
-	Checker fs.FS
-}
-
-// Embedded returns the sources built into this binary.
-func Embedded() Sources {
-	return Sources{Exercises: exercises.FS(), Solutions: solutions.FS(), Checker: checker.Sources()}
+	// Source is the pristine module tree the check is built from: go.mod,
+	// exercises/<dir> (stubs and check files), solutions/<dir>, and the
+	// packages checks import (checker/, fixtures/, …). The dblings binary
+	// passes the copy built into it; a learner's edits to those files in the
+	// workspace never reach a check.
+	Source fs.FS
 }
 
 func (o Options) timeout() time.Duration {
@@ -84,28 +66,6 @@ func (o Options) timeout() time.Duration {
 		return o.Timeout
 	}
 	return DefaultTimeout
-}
-
-func (o Options) scale() float64 {
-	if o.Scale > 0 {
-		return o.Scale
-	}
-	return 1
-}
-
-func (o Options) sources() Sources {
-	s := o.Sources
-	embedded := Embedded()
-	if s.Exercises == nil {
-		s.Exercises = embedded.Exercises
-	}
-	if s.Solutions == nil {
-		s.Solutions = embedded.Solutions
-	}
-	if s.Checker == nil {
-		s.Checker = embedded.Checker
-	}
-	return s
 }
 
 func (o Options) progress(p Phase) {

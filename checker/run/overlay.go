@@ -3,12 +3,16 @@ package run
 import (
 	"encoding/json"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/dblings/dblings/lessons"
 )
@@ -24,43 +28,36 @@ type layer struct {
 }
 
 // planOverlay decides which files a check build sees:
-//   - the lesson's pristine *_test.go files, and no other test file in the
-//     lesson folder, so an edited or added check file changes nothing;
-//   - the checker library's pristine sources, and no other file in checker/;
+//   - in the lesson's folder, the pristine *_test.go files and no other
+//     test file, so an edited or added check file changes nothing;
+//   - every other package of this module the build imports (checker,
+//     fixtures, and what they import in turn): exactly its pristine
+//     files, so an edited or added file there changes nothing either;
 //   - in Stub and Solution modes the pristine stub, then the solution over it;
 //   - finally the caller's Replace files.
-func planOverlay(ws string, l lessons.Lesson, mode Mode, src Sources, replace map[string][]byte) (overlay, error) {
+func planOverlay(ws string, l lessons.Lesson, mode Mode, src fs.FS, replace map[string][]byte) (overlay, error) {
 	ov := overlay{}
-	lessonDir := filepath.Join(ws, "exercises", l.Dir)
-
-	checks, stubs, err := readGoFiles(src.Exercises, l.Dir)
+	exerciseDir := path.Join("exercises", l.Dir)
+	checks, stubs, err := readGoFiles(src, exerciseDir)
 	if err != nil {
 		return nil, err
 	}
 	if len(checks) == 0 {
-		return nil, fmt.Errorf("lesson %s has no check file (exercises/%s/*_test.go) in this dblings build", l.ID, l.Dir)
+		return nil, fmt.Errorf("lesson %s has no check file (%s/*_test.go) in this dblings build", l.ID, exerciseDir)
 	}
-	ov.layOnly(lessonDir, checks, isTestFile)
-
-	// The checker's own tests are no part of a check build.
-	_, lib, err := readGoFiles(src.Checker, ".")
-	if err != nil {
-		return nil, err
-	}
-	ov.layOnly(filepath.Join(ws, "checker"), lib, isLibraryFile)
-
+	ov.layOnly(ws, exerciseDir, checks, isTestFile)
 	if mode == Stub || mode == Solution {
-		ov.layOnly(lessonDir, stubs, isLibraryFile)
+		ov.layOnly(ws, exerciseDir, stubs, isLibraryFile)
 	}
 	if mode == Solution {
-		_, solution, err := readGoFiles(src.Solutions, l.Dir)
+		_, solution, err := readGoFiles(src, path.Join("solutions", l.Dir))
 		if err != nil {
 			return nil, err
 		}
 		if len(solution) == 0 {
 			return nil, fmt.Errorf("lesson %s has no solution (solutions/%s/*.go) in this dblings build", l.ID, l.Dir)
 		}
-		ov.lay(lessonDir, solution)
+		ov.lay(ws, exerciseDir, solution)
 	}
 	for rel, content := range replace {
 		target, err := workspacePath(ws, rel)
@@ -69,29 +66,138 @@ func planOverlay(ws string, l lessons.Lesson, mode Mode, src Sources, replace ma
 		}
 		ov[target] = layer{content: content}
 	}
+	if err := ov.pinImports(ws, exerciseDir, src); err != nil {
+		return nil, err
+	}
 	return ov, nil
 }
 
-// layOnly lays files into dir and hides every other file there that match
-// selects, so the build sees exactly the given set of such files.
-func (ov overlay) layOnly(dir string, files map[string][]byte, match func(string) bool) {
+// pinImports lays the pristine files of every package of this module that
+// the lesson's package imports, directly or not, over the workspace's. The
+// imports are read from what the build will compile in the lesson's folder:
+// the check, and the learner's files as they are or as laid.
+func (ov overlay) pinImports(ws, exerciseDir string, src fs.FS) error {
+	module, err := modulePath(src)
+	if err != nil {
+		return err
+	}
+	files, err := ov.lessonFiles(ws, exerciseDir)
+	if err != nil {
+		return err
+	}
+	pinned := map[string]bool{exerciseDir: true}
+	queue := importsOf(files, module)
+	for len(queue) > 0 {
+		dir := queue[0]
+		queue = queue[1:]
+		if pinned[dir] {
+			continue
+		}
+		pinned[dir] = true
+		_, lib, err := readGoFiles(src, dir)
+		if err != nil {
+			return err
+		}
+		if len(lib) == 0 {
+			continue // not shipped: the learner's own package, or none at all
+		}
+		ov.layOnly(ws, dir, lib, isLibraryFile)
+		queue = append(queue, importsOf(lib, module)...)
+	}
+	return nil
+}
+
+// lessonFiles are the Go files the build compiles in the lesson's folder:
+// what is laid there, and the workspace's files the overlay leaves visible.
+func (ov overlay) lessonFiles(ws, exerciseDir string) (map[string][]byte, error) {
+	dir := filepath.Join(ws, filepath.FromSlash(exerciseDir))
+	files := map[string][]byte{}
+	entries, _ := os.ReadDir(dir) // a missing folder shows only what is laid
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".go") {
+			files[filepath.Join(dir, e.Name())] = nil
+		}
+	}
+	for target, l := range ov {
+		if filepath.Dir(target) == dir && strings.HasSuffix(target, ".go") {
+			files[target] = l.content
+			if l.hide {
+				delete(files, target)
+			}
+		}
+	}
+	for name, content := range files {
+		if content == nil {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+			files[name] = data
+		}
+	}
+	return files, nil
+}
+
+// importsOf lists the module-relative folders of the packages of module
+// that files import. A file that does not parse imports nothing here: the
+// compiler will say what is wrong with it.
+func importsOf(files map[string][]byte, module string) []string {
+	var dirs []string
+	fset := token.NewFileSet()
+	for name, content := range files {
+		f, err := parser.ParseFile(fset, name, content, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, imp := range f.Imports {
+			p, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				continue
+			}
+			if rest, ok := strings.CutPrefix(p, module+"/"); ok {
+				dirs = append(dirs, rest)
+			}
+		}
+	}
+	return dirs
+}
+
+// modulePath reads the module's path from the pristine go.mod.
+func modulePath(src fs.FS) (string, error) {
+	data, err := fs.ReadFile(src, "go.mod")
+	if err != nil {
+		return "", fmt.Errorf("this dblings build has no go.mod among its sources: %w", err)
+	}
+	module := modfile.ModulePath(data)
+	if module == "" {
+		return "", fmt.Errorf("the go.mod built into dblings names no module")
+	}
+	return module, nil
+}
+
+// layOnly lays files into the workspace folder rel and hides every other
+// file there that match selects, so the build sees exactly the given set
+// of such files.
+func (ov overlay) layOnly(ws, rel string, files map[string][]byte, match func(string) bool) {
+	dir := filepath.Join(ws, filepath.FromSlash(rel))
 	entries, _ := os.ReadDir(dir) // a missing folder just has nothing to hide
 	for _, e := range entries {
 		if _, shipped := files[e.Name()]; !shipped && !e.IsDir() && match(e.Name()) {
 			ov[filepath.Join(dir, e.Name())] = layer{hide: true}
 		}
 	}
-	ov.lay(dir, files)
+	ov.lay(ws, rel, files)
 }
 
-func (ov overlay) lay(dir string, files map[string][]byte) {
+func (ov overlay) lay(ws, rel string, files map[string][]byte) {
+	dir := filepath.Join(ws, filepath.FromSlash(rel))
 	for name, content := range files {
 		ov[filepath.Join(dir, name)] = layer{content: content}
 	}
 }
 
 // readGoFiles returns the .go files directly in dir of fsys, split into
-// test files and the others.
+// test files and the others, by base name.
 func readGoFiles(fsys fs.FS, dir string) (tests, others map[string][]byte, err error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.go"))
 	if err != nil {

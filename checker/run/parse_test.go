@@ -1,6 +1,7 @@
 package run
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,33 +152,46 @@ func TestLineWriterSplitsAcrossWrites(t *testing.T) {
 func TestPlanOverlay(t *testing.T) {
 	ws := t.TempDir()
 	lesson := lessons.Lesson{ID: "x", Dir: "01-x"}
-	src := Sources{
-		Exercises: fstest.MapFS{"01-x/check_test.go": {Data: []byte("check")}, "01-x/x.go": {Data: []byte("stub")}},
-		Solutions: fstest.MapFS{"01-x/x.go": {Data: []byte("solution")}},
-		Checker:   fstest.MapFS{"plan.go": {Data: []byte("lib")}, "plan_test.go": {Data: []byte("libtest")}},
+	const check = "package x\nimport _ \"example.com/m/checker\"\n"
+	src := fstest.MapFS{
+		"go.mod":                       {Data: []byte("module example.com/m\n")},
+		"exercises/01-x/check_test.go": {Data: []byte(check)},
+		"exercises/01-x/x.go":          {Data: []byte("stub")},
+		"solutions/01-x/x.go":          {Data: []byte("solution")},
+		"checker/plan.go":              {Data: []byte("package checker\nimport _ \"example.com/m/fixtures\"\n")},
+		"checker/plan_test.go":         {Data: []byte("libtest")},
+		"fixtures/blog.go":             {Data: []byte("package fixtures\n")},
+		"sandbox/sandbox.go":           {Data: []byte("package sandbox\n")},
 	}
 	dir := filepath.Join(ws, "exercises", "01-x")
 	for _, name := range []string{"x.go", "mine.go", "check_test.go", "added_test.go"} {
 		mustWrite(t, filepath.Join(dir, name))
 	}
 	mustWrite(t, filepath.Join(ws, "checker", "evil.go"))
+	mustWrite(t, filepath.Join(ws, "fixtures", "evil.go"))
+	mustWrite(t, filepath.Join(ws, "sandbox", "mine.go"))
 
+	// Every case pins the check, and the packages it imports: checker, and
+	// fixtures through checker. sandbox is not imported and stays as it is.
+	pinned := map[string]string{
+		"exercises/01-x/check_test.go": check, "exercises/01-x/added_test.go": "-",
+		"checker/plan.go": "package checker\nimport _ \"example.com/m/fixtures\"\n", "checker/evil.go": "-",
+		"fixtures/blog.go": "package fixtures\n", "fixtures/evil.go": "-",
+	}
+	with := func(more map[string]string) map[string]string {
+		out := maps.Clone(pinned)
+		maps.Copy(out, more)
+		return out
+	}
 	tests := []struct {
 		mode    Mode
 		replace map[string][]byte
 		want    map[string]string // workspace-relative → content, "-" = hidden
 	}{
-		{Learner, nil, map[string]string{
-			"exercises/01-x/check_test.go": "check", "exercises/01-x/added_test.go": "-",
-			"checker/plan.go": "lib", "checker/evil.go": "-"}},
-		{Stub, nil, map[string]string{
-			"exercises/01-x/check_test.go": "check", "exercises/01-x/added_test.go": "-",
-			"checker/plan.go": "lib", "checker/evil.go": "-",
-			"exercises/01-x/x.go": "stub", "exercises/01-x/mine.go": "-"}},
-		{Solution, map[string][]byte{"exercises/01-x/x.go": []byte("answer")}, map[string]string{
-			"exercises/01-x/check_test.go": "check", "exercises/01-x/added_test.go": "-",
-			"checker/plan.go": "lib", "checker/evil.go": "-",
-			"exercises/01-x/x.go": "answer", "exercises/01-x/mine.go": "-"}},
+		{Learner, nil, pinned},
+		{Stub, nil, with(map[string]string{"exercises/01-x/x.go": "stub", "exercises/01-x/mine.go": "-"})},
+		{Solution, map[string][]byte{"exercises/01-x/x.go": []byte("answer")},
+			with(map[string]string{"exercises/01-x/x.go": "answer", "exercises/01-x/mine.go": "-"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode.String(), func(t *testing.T) {

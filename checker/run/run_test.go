@@ -3,12 +3,15 @@ package run_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,19 +24,47 @@ import (
 )
 
 // The runner's tests use a lesson of their own (testdata/exercises/90-runner:
-// CountPosts must count the blog's posts) in a workspace made for each test:
+// CountUsers must count the users) in a workspace made for each test:
 // the project's go.mod and go.sum, and the stub. The check files and the
 // checker library reach the build only through the runner's overlay.
 var testLesson = lessons.Lesson{
-	ID: "runner-test", Dir: "90-runner", Title: "Count the posts", File: "work.go",
-	Fixture: "blog", PostgresServers: 1,
+	ID: "runner-test", Dir: "90-runner", Title: "Count the users", File: "work.go",
+	Fixture: "users", PostgresServers: 1, Redis: true,
 }
 
-// testScale keeps the blog small: the tests are about the runner.
-const testScale = 0.01
-
-func testSources() run.Sources {
-	return run.Sources{Exercises: os.DirFS("testdata/exercises"), Solutions: os.DirFS("testdata/solutions")}
+// testSource is the pristine tree the runner's tests build from: the
+// project's go.mod and library packages, with the test lesson's check,
+// stub and solution from testdata.
+func testSource(t *testing.T) fs.FS {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	tree := fstest.MapFS{}
+	add := func(from, to string) {
+		err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				if d != nil && d.Name() == "testdata" && p != from {
+					return filepath.SkipDir
+				}
+				return err
+			}
+			if p != filepath.Join(root, "go.mod") && !strings.HasSuffix(p, ".go") {
+				return nil
+			}
+			data, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(from, p)
+			tree[path.Join(to, filepath.ToSlash(rel))] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(filepath.Join(root, "go.mod"), "go.mod")
+	add(filepath.Join(root, "checker"), "checker")
+	add(filepath.Join(root, "fixtures"), "fixtures")
+	add("testdata/exercises", "exercises")
+	add("testdata/solutions", "solutions")
+	return tree
 }
 
 // newWorkspace makes a learner's checkout holding only go.mod, go.sum and
@@ -76,8 +107,8 @@ func answer(t *testing.T, name string) map[string][]byte {
 	return map[string][]byte{"exercises/90-runner/work.go": data}
 }
 
-func options(ws string, env *sandbox.Env) run.Options {
-	return run.Options{Workspace: ws, Env: env, Scale: testScale, Timeout: 20 * time.Second, Sources: testSources()}
+func options(t *testing.T, ws string, env *sandbox.Env) run.Options {
+	return run.Options{Workspace: ws, Env: env, Timeout: 20 * time.Second, Source: testSource(t)}
 }
 
 func TestVerdicts(t *testing.T) {
@@ -93,15 +124,15 @@ func TestVerdicts(t *testing.T) {
 		check   func(t *testing.T, r *run.Result)
 	}{
 		{name: "solution passes", mode: run.Solution, verdict: run.Passed, check: func(t *testing.T, r *run.Result) {
-			wantAssertions(t, r, "gets its own databases", "counts the posts", "returns its connections")
+			wantAssertions(t, r, "gets its own databases", "counts the users", "returns its connections")
 		}},
 		{name: "untouched stub fails with the check's message", mode: run.Learner, verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
-			wantFailure(t, r, "counts the posts", "CountPosts returned an error: not done yet")
+			wantFailure(t, r, "counts the users", "CountUsers returned an error: not done yet")
 		}},
 		{name: "wrong answer fails with numbers", answer: "wrong.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
-			wantFailure(t, r, "counts the posts", "CountPosts returned 100; the table has 10000 posts")
-			if got := findAssertion(t, r, "counts the posts").Evidence.Counts["posts"]; got != 10000 {
-				t.Errorf("evidence posts = %d, want 10000", got)
+			wantFailure(t, r, "counts the users", "CountUsers returned 100; the table has 10000 users")
+			if got := findAssertion(t, r, "counts the users").Evidence.Counts["users"]; got != 10000 {
+				t.Errorf("evidence users = %d, want 10000", got)
 			}
 		}},
 		{name: "compile error points at the learner's line", answer: "nocompile.go", verdict: run.CompileError, check: func(t *testing.T, r *run.Result) {
@@ -125,7 +156,7 @@ func TestVerdicts(t *testing.T) {
 			if !strings.Contains(r.Crash.Message, "assignment to entry in nil map") {
 				t.Errorf("panic message = %q", r.Crash.Message)
 			}
-			wantFrames(t, r, run.Frame{Function: "CountPosts", File: "exercises/90-runner/work.go", Line: 12})
+			wantFrames(t, r, run.Frame{Function: "CountUsers", File: "exercises/90-runner/work.go", Line: 12})
 		}},
 		{name: "endless loop times out and shows where", answer: "loop.go", timeout: 3 * time.Second, verdict: run.TimedOut, check: func(t *testing.T, r *run.Result) {
 			if r.Timings.Run > 8*time.Second {
@@ -136,25 +167,25 @@ func TestVerdicts(t *testing.T) {
 			}
 		}},
 		{name: "lock wait ends at lock_timeout and the held connection is reported", answer: "lockwait.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
-			wantFailure(t, r, "counts the posts", "lock timeout")
+			wantFailure(t, r, "counts the users", "lock timeout")
 			wantFailure(t, r, "returns its connections", "1 connection(s) still checked out")
 		}},
 		{name: "lock wait without lock_timeout times out", answer: "lockforever.go", timeout: 3 * time.Second, verdict: run.TimedOut, check: func(t *testing.T, r *run.Result) {
-			wantFrames(t, r, run.Frame{Function: "CountPosts", File: "exercises/90-runner/work.go", Line: 30})
+			wantFrames(t, r, run.Frame{Function: "CountUsers", File: "exercises/90-runner/work.go", Line: 30})
 		}},
 		{name: "leaked connection is reported", answer: "leak.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
 			wantFailure(t, r, "returns its connections", "1 connection(s) still checked out")
-			if !findAssertion(t, r, "counts the posts").OK {
+			if !findAssertion(t, r, "counts the users").OK {
 				t.Error("the count was right and must pass")
 			}
 		}},
 		{name: "os.Exit is a failure, not a pass", answer: "exit.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
-			wantFailure(t, r, "TestCountPosts", "does the code call os.Exit")
+			wantFailure(t, r, "TestCountUsers", "does the code call os.Exit")
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := options(ws, env)
+			opts := options(t, ws, env)
 			opts.Mode = tt.mode
 			if tt.answer != "" {
 				opts.Replace = answer(t, tt.answer)
@@ -279,18 +310,18 @@ func TestEditedCheckAndCheckerHaveNoEffect(t *testing.T) {
 	lessonDir := filepath.Join(ws, "exercises", "90-runner")
 	// A learner "fixes" the check: always passing, plus an extra test file
 	// and a checker/ that panics on load.
-	writeFile(t, filepath.Join(lessonDir, "check_test.go"), []byte("//go:build dblings\n\npackage runner\n\nimport \"testing\"\n\nfunc TestCountPosts(t *testing.T) {}\n"))
+	writeFile(t, filepath.Join(lessonDir, "check_test.go"), []byte("//go:build dblings\n\npackage runner\n\nimport \"testing\"\n\nfunc TestCountUsers(t *testing.T) {}\n"))
 	writeFile(t, filepath.Join(lessonDir, "extra_test.go"), []byte("package runner\n\nfunc init() { panic(\"extra test file was compiled\") }\n"))
 	writeFile(t, filepath.Join(ws, "checker", "evil.go"), []byte("package checker\n\nfunc init() { panic(\"edited checker was compiled\") }\n"))
 
-	r, err := run.Check(context.Background(), testLesson, options(ws, env))
+	r, err := run.Check(context.Background(), testLesson, options(t, ws, env))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Verdict != run.Failed {
 		t.Fatalf("verdict = %s (%s), want failed: the pristine check must run\n%s", r.Verdict, r.Message, r.Output)
 	}
-	wantFailure(t, r, "counts the posts", "not done yet")
+	wantFailure(t, r, "counts the users", "not done yet")
 	for _, name := range []string{"check_test.go", "extra_test.go"} {
 		if _, err := os.Stat(filepath.Join(lessonDir, name)); err != nil {
 			t.Errorf("the learner's %s must be left alone: %v", name, err)
@@ -300,7 +331,7 @@ func TestEditedCheckAndCheckerHaveNoEffect(t *testing.T) {
 
 func TestProgressAndTimings(t *testing.T) {
 	env := testenv.Start(t, 1)
-	opts := options(newWorkspace(t), env)
+	opts := options(t, newWorkspace(t), env)
 	opts.Mode = run.Solution
 	var phases []run.Phase
 	opts.Progress = func(p run.Phase) { phases = append(phases, p) }
@@ -325,7 +356,7 @@ func TestProgressAndTimings(t *testing.T) {
 
 func TestCancelStopsTheRunAndCleansUp(t *testing.T) {
 	env := testenv.Start(t, 1)
-	opts := options(newWorkspace(t), env)
+	opts := options(t, newWorkspace(t), env)
 	opts.Replace = answer(t, "lockforever.go")
 	opts.Timeout = time.Minute
 
@@ -376,7 +407,7 @@ func TestSeriesCompilesAheadAndKeepsOrder(t *testing.T) {
 		mode   run.Mode
 		answer string
 	}{{run.Solution, ""}, {run.Stub, ""}, {run.Learner, "nocompile.go"}} {
-		opts := options(ws, env)
+		opts := options(t, ws, env)
 		opts.Mode = tc.mode
 		if tc.answer != "" {
 			opts.Replace = answer(t, tc.answer)

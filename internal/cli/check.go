@@ -9,7 +9,6 @@ import (
 )
 
 type checkOptions struct {
-	lesson string
 	run    runFlags
 	report reportFlags
 }
@@ -25,13 +24,11 @@ copy of the lesson's data, and judged with evidence. Without a lesson id,
 the lesson you are on is checked.
 
 Exit status: 0 when the check passes, 1 when it fails (or the code does not
-compile, crashes or times out), 2 when the database servers failed.`,
-		Args: lessonArg(false),
+compile, crashes or times out), 2 on bad usage, 3 when the database servers
+failed.`,
+		Args: lessonArg(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.lesson = args[0]
-			}
-			return runCheck(cmd.Context(), f, opts)
+			return runCheck(cmd.Context(), f, opts, args)
 		},
 	}
 	opts.run.add(cmd)
@@ -39,32 +36,31 @@ compile, crashes or times out), 2 when the database servers failed.`,
 	return cmd
 }
 
-func runCheck(ctx context.Context, f *Factory, opts *checkOptions) error {
-	format, ws, p, err := prepareRun(f, &opts.run, &opts.report)
+func runCheck(ctx context.Context, f *Factory, opts *checkOptions, args []string) error {
+	format, ws, err := prepareRun(f, &opts.run, &opts.report)
 	if err != nil {
 		return err
 	}
-	l := defaultLesson(p)
-	if opts.lesson != "" {
-		if l, err = findLesson(opts.lesson); err != nil {
-			return err
-		}
+	l, err := chooseLesson(ws, args)
+	if err != nil {
+		return err
+	}
+	if err := ws.RequireExercise(l); err != nil {
+		return &ExitError{Code: ExitFailed, Err: err}
 	}
 	env, release, err := f.Environment(ctx, l.PostgresServers)
 	if err != nil {
 		return err
 	}
 	defer release()
-
-	r, err := run.Check(ctx, l, run.Options{
-		Workspace: ws, Env: env, Scale: opts.run.scale, Timeout: opts.run.timeout,
-		Progress: phases(f, l),
-	})
+	runOpts := opts.run.options(ws)
+	runOpts.Env, runOpts.Progress = env, phases(f, l)
+	r, err := run.Check(ctx, l, runOpts)
 	if err != nil {
 		return err
 	}
 	results := []*run.Result{r}
-	recordRuns(f, p, results)
+	recordRuns(f, ws, results)
 	if err := opts.report.write(f, format, results); err != nil {
 		return err
 	}

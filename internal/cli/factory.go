@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -10,13 +12,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/sandbox"
+	"github.com/dblings/dblings/workspace"
 )
 
 // Factory holds what every command shares: IO, the global flags, and the
 // way to get an environment. Commands receive it instead of reading globals.
 type Factory struct {
 	IO IO
+
+	source  fs.FS           // the pristine tree built into the binary
+	catalog lessons.Catalog // read from source on first use
 
 	envName      string
 	pgURLs       []string
@@ -47,7 +55,7 @@ func splitList(s string) []string {
 func (f *Factory) SandboxConfig(servers int) (sandbox.Config, error) {
 	provider, err := sandbox.ParseProvider(f.envName)
 	if err != nil {
-		return sandbox.Config{}, &ExitError{Code: ExitEnvironment, Err: err}
+		return sandbox.Config{}, &ExitError{Code: ExitUsage, Err: err}
 	}
 	return sandbox.Config{
 		Provider:        provider,
@@ -59,34 +67,77 @@ func (f *Factory) SandboxConfig(servers int) (sandbox.Config, error) {
 	}, nil
 }
 
+// Catalog is the curriculum built into this dblings. A lesson whose
+// manifest does not load is a defect of the build, reported as such.
+func (f *Factory) Catalog() (lessons.Catalog, error) {
+	if f.catalog != nil {
+		return f.catalog, nil
+	}
+	tree, err := fs.Sub(f.source, "lessons")
+	if err != nil {
+		return nil, err
+	}
+	c, err := lessons.Load(tree)
+	if err != nil {
+		return nil, fmt.Errorf("the lessons built into this dblings cannot be read: %w", err)
+	}
+	f.catalog = c
+	return c, nil
+}
+
 // Workspace is the root of the learner's checkout: --workspace, or the
 // nearest folder upwards from the current directory that holds exercises/
-// and a go.mod.
+// and a go.mod. A folder that is not a workspace is a usage error.
 func (f *Factory) Workspace() (string, error) {
-	if f.workspaceDir != "" {
-		return filepath.Abs(f.workspaceDir)
+	dir := f.workspaceDir
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		found, err := workspace.Find(wd)
+		if err != nil {
+			return "", &ExitError{Code: ExitUsage, Err: err}
+		}
+		dir = found
 	}
-	dir, err := os.Getwd()
+	ws, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if isWorkspace(d) {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", usageError("no dblings workspace here: run dblings inside your dblings checkout (the folder with exercises/ and go.mod), or pass --workspace")
-		}
+	if err := workspace.Validate(ws); err != nil {
+		return "", &ExitError{Code: ExitUsage, Err: err}
 	}
+	return ws, nil
 }
 
-func isWorkspace(dir string) bool {
-	for _, name := range []string{"go.mod", "exercises"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			return false
-		}
+// OpenWorkspace opens the learner's workspace with the curriculum. A
+// progress file that had to be moved aside is a warning on stderr.
+func (f *Factory) OpenWorkspace() (*workspace.Workspace, error) {
+	ws, warning, err := f.openWorkspace()
+	if warning != "" {
+		fmt.Fprintln(f.IO.Err, "dblings: warning:", warning)
 	}
-	return true
+	return ws, err
+}
+
+// openWorkspace opens the workspace and says, as a warning, that its
+// progress file had to be moved aside.
+func (f *Factory) openWorkspace() (ws *workspace.Workspace, warning string, err error) {
+	catalog, err := f.Catalog()
+	if err != nil {
+		return nil, "", err
+	}
+	root, err := f.Workspace()
+	if err != nil {
+		return nil, "", err
+	}
+	ws, err = workspace.Open(root, catalog, f.source)
+	var recovered *progress.RecoveredError
+	if errors.As(err, &recovered) {
+		return ws, recovered.Error(), nil
+	}
+	return ws, "", err
 }
 
 // Environment returns the servers to work on: the environment kept by

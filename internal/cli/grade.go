@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dblings/dblings/checker/run"
-	"github.com/dblings/dblings/lessons"
 )
 
 type gradeOptions struct {
@@ -25,8 +24,8 @@ database servers, and write one report: text, JSON shaped after Exercism's
 results.json (version 3), or JUnit XML for GitHub's and GitLab's test
 reports. Edited check files have no effect.
 
-Exit status: 0 only when every lesson passes; 1 when one fails; 2 when the
-database servers failed.`,
+Exit status: 0 only when every lesson passes; 1 when one fails; 2 on bad
+usage; 3 when the database servers failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runGrade(cmd.Context(), f, opts) },
 	}
@@ -36,22 +35,20 @@ database servers failed.`,
 }
 
 func runGrade(ctx context.Context, f *Factory, opts *gradeOptions) error {
-	format, ws, p, err := prepareRun(f, &opts.run, &opts.report)
+	format, ws, err := prepareRun(f, &opts.run, &opts.report)
 	if err != nil {
 		return err
 	}
-	all := lessons.Catalog()
-	env, release, err := f.Environment(ctx, maxServers(all))
+	env, release, err := f.Environment(ctx, ws.Catalog().PostgresServers())
 	if err != nil {
 		return err
 	}
 	defer release()
-
 	var jobs []run.Job
-	for _, l := range all {
-		jobs = append(jobs, run.Job{Lesson: l, Options: run.Options{
-			Workspace: ws, Env: env, Scale: opts.run.scale, Timeout: opts.run.timeout,
-		}})
+	for _, l := range ws.Catalog() {
+		runOpts := opts.run.options(ws)
+		runOpts.Env = env
+		jobs = append(jobs, run.Job{Lesson: l, Options: runOpts})
 	}
 	// One line per lesson as it finishes; per-phase progress would come
 	// from two goroutines at once, since the next lesson compiles ahead.
@@ -60,7 +57,7 @@ func runGrade(ctx context.Context, f *Factory, opts *gradeOptions) error {
 			fmt.Fprintf(f.IO.Err, "%s: %s\n", j.Lesson.ID, r.Verdict)
 		}
 	})
-	recordRuns(f, p, results)
+	recordRuns(f, ws, results)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 
-	"github.com/dblings/dblings/lessons"
-	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/sandbox"
 	"github.com/dblings/dblings/tui"
 )
@@ -14,28 +11,16 @@ import (
 // background, enough for every lesson, so that the first frame does not
 // wait for them; a kept "dblings env up" environment is used as it is.
 func runLab(ctx context.Context, f *Factory) error {
-	ws, err := f.Workspace()
+	ws, warning, err := f.openWorkspace()
 	if err != nil {
-		return err
-	}
-	catalog := lessons.Catalog()
-	prog, err := progress.Open(ws)
-	var warning string
-	var recovered *progress.RecoveredError
-	switch {
-	case errors.As(err, &recovered):
-		warning = recovered.Error()
-	case err != nil:
 		return err
 	}
 	return tui.Run(ctx, tui.Options{
 		Workspace: ws,
-		Lessons:   catalog,
 		Start: func(ctx context.Context) (*sandbox.Env, func(), error) {
-			return f.Environment(ctx, maxServers(catalog))
+			return f.Environment(ctx, ws.Catalog().PostgresServers())
 		},
 		Provider: f.envName,
-		Progress: prog,
 		Warning:  warning,
 	})
 }

@@ -9,11 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dblings/dblings/exercises"
 	"github.com/dblings/dblings/internal/cli"
+	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/progress"
-	"github.com/dblings/dblings/solutions"
 )
 
 // These tests run the commands in-process, as Main runs them, on a
@@ -31,19 +30,29 @@ func dblings(t *testing.T, ws string, in *string, args ...string) outcome {
 	if in != nil {
 		io.In, io.Interactive = strings.NewReader(*in), true
 	}
-	code := cli.Main(append([]string{"--workspace", ws}, args...), io)
+	code := cli.Main(append([]string{"--workspace", ws}, args...), io, testenv.Source())
 	return outcome{code, out.String(), errOut.String()}
 }
 
 func answer(s string) *string { return &s }
 
-var first = lessons.Catalog()[0]
+// catalog is the repository's curriculum; first and second its first lessons.
+var (
+	catalog = func() lessons.Catalog {
+		c, err := lessons.Load(os.DirFS(filepath.Join(testenv.Root(), "lessons")))
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}()
+	first, second = catalog[0], catalog[1]
+)
 
 func stubPath(ws string) string { return filepath.Join(ws, filepath.FromSlash(first.ExercisePath())) }
 
 func pristineStub(t *testing.T) []byte {
 	t.Helper()
-	data, err := fs.ReadFile(exercises.FS(), first.Dir+"/"+first.File)
+	data, err := fs.ReadFile(testenv.Source(), first.ExercisePath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,10 +97,10 @@ func TestUnknownLessonIsAUsageErrorListingTheLessons(t *testing.T) {
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			got := dblings(t, ws, nil, args...)
-			if got.code != cli.ExitEnvironment {
-				t.Errorf("exit %d, want %d", got.code, cli.ExitEnvironment)
+			if got.code != cli.ExitUsage {
+				t.Errorf("exit %d, want %d", got.code, cli.ExitUsage)
 			}
-			if !strings.Contains(got.errOut, `no lesson "explain-indx"`) || !strings.Contains(got.errOut, strings.Join(lessons.IDs(), ", ")) {
+			if !strings.Contains(got.errOut, `no lesson "explain-indx"`) || !strings.Contains(got.errOut, strings.Join(catalog.IDs(), ", ")) {
 				t.Errorf("stderr = %q, want the unknown id and the list of lessons", got.errOut)
 			}
 		})
@@ -102,7 +111,7 @@ func TestMissingOrExtraLessonArgumentIsAUsageError(t *testing.T) {
 	ws := lessonWorkspace(t)
 	for _, args := range [][]string{{"reset"}, {"solution"}, {"check", "a", "b"}} {
 		got := dblings(t, ws, nil, args...)
-		if got.code != cli.ExitEnvironment || !strings.Contains(got.errOut, first.ID) {
+		if got.code != cli.ExitUsage || !strings.Contains(got.errOut, first.ID) {
 			t.Errorf("dblings %v: exit %d, stderr %q; want 2 and the lesson ids", args, got.code, got.errOut)
 		}
 	}
@@ -114,10 +123,11 @@ func TestBadFlagValuesAreUsageErrors(t *testing.T) {
 		{"check", "--format", "xml", first.ID},
 		{"grade", "--format", "yaml"},
 		{"check", "--timeout", "0s", first.ID},
-		{"verify", "--scale", "-1"},
+		{"check", "--timeout", "1ns", first.ID},
+		{"verify", "--scale", "0.1"}, // --scale is gone: checks are written for their data
 	} {
 		got := dblings(t, ws, nil, args...)
-		if got.code != cli.ExitEnvironment {
+		if got.code != cli.ExitUsage {
 			t.Errorf("dblings %v: exit %d (%s), want 2", args, got.code, got.errOut)
 		}
 	}
@@ -126,7 +136,7 @@ func TestBadFlagValuesAreUsageErrors(t *testing.T) {
 func TestResetWithoutATerminalNeedsYes(t *testing.T) {
 	ws := lessonWorkspace(t)
 	got := dblings(t, ws, nil, "reset", first.ID)
-	if got.code != cli.ExitEnvironment || !strings.Contains(got.errOut, "--yes") {
+	if got.code != cli.ExitUsage || !strings.Contains(got.errOut, "--yes") {
 		t.Errorf("exit %d, stderr %q; want 2 and a word about --yes", got.code, got.errOut)
 	}
 	if readFile(t, stubPath(ws)) != "package explainindex\n\n// my work\n" {
@@ -182,7 +192,7 @@ func TestSolutionOpensAfterAPass(t *testing.T) {
 	if got.code != cli.ExitFailed || !strings.Contains(got.errOut, "--force") || got.out != "" {
 		t.Errorf("before a pass: exit %d, stdout %q, stderr %q; want a refusal mentioning --force", got.code, got.out, got.errOut)
 	}
-	solution, err := fs.ReadFile(solutions.FS(), first.Dir+"/"+first.File)
+	solution, err := fs.ReadFile(testenv.Source(), first.SolutionPath())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,10 +205,10 @@ func TestSolutionOpensAfterAPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.RecordRun(first.ID, true, time.Now()); err != nil {
+	if err := p.RecordRun(first.ID, true, time.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.RecordRun(first.ID, false, time.Now()); err != nil {
+	if err := p.RecordRun(first.ID, false, time.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
 	after := dblings(t, ws, nil, "solution", first.ID)
@@ -232,14 +242,14 @@ func TestListShowsStatuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.RecordRun(first.ID, false, time.Now()); err != nil {
+	if err := p.RecordRun(first.ID, false, time.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
 	got := dblings(t, ws, nil, "list")
 	if got.code != 0 {
 		t.Fatalf("exit %d: %s", got.code, got.errOut)
 	}
-	for _, l := range lessons.Catalog() {
+	for _, l := range catalog {
 		if !strings.Contains(got.out, l.ID) || !strings.Contains(got.out, l.Title) {
 			t.Errorf("list lacks %s: %q", l.ID, got.out)
 		}
@@ -255,5 +265,66 @@ func TestCorruptProgressIsAWarning(t *testing.T) {
 	got := dblings(t, ws, nil, "list")
 	if got.code != 0 || !strings.Contains(got.errOut, "warning") || !strings.Contains(got.errOut, "state.json.corrupt-") {
 		t.Errorf("exit %d, stderr %q; want a warning naming where the old file went", got.code, got.errOut)
+	}
+}
+
+// TestAPassMovesTheLearnerOn: after lesson 1 passes, the commands without
+// a lesson id work on lesson 2, as the lab opens it (see tui's
+// TestLabAndCommandsAgreeOnTheCurrentLesson).
+func TestAPassMovesTheLearnerOn(t *testing.T) {
+	ws := lessonWorkspace(t)
+	p, err := progress.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RecordRun(first.ID, true, time.Now(), second.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := dblings(t, ws, nil, "hint")
+	if got.code != 0 || !strings.Contains(got.out, "for "+second.ID) {
+		t.Errorf("hint after a pass: exit %d, %q; want a hint of %s", got.code, got.out, second.ID)
+	}
+	list := dblings(t, ws, nil, "list")
+	if !strings.Contains(list.out, "→ "+second.ID) {
+		t.Errorf("list after a pass = %q, want %s marked current", list.out, second.ID)
+	}
+}
+
+// TestBadWorkspaceIsAUsageErrorAndCreatesNothing: a --workspace that does
+// not exist or is no dblings checkout is refused before anything is written.
+func TestBadWorkspaceIsAUsageErrorAndCreatesNothing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nonexistent")
+	notOne := t.TempDir()
+	for _, ws := range []string{missing, notOne} {
+		for _, args := range [][]string{{"hint"}, {"reset", "--yes", first.ID}, {"check"}, {"list"}} {
+			got := dblings(t, ws, nil, args...)
+			if got.code != cli.ExitUsage || !strings.Contains(got.errOut, "is not a dblings workspace") {
+				t.Errorf("dblings --workspace %s %v: exit %d, stderr %q; want 2 and why", ws, args, got.code, got.errOut)
+			}
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("%s was created", missing)
+		}
+		if entries, _ := os.ReadDir(notOne); len(entries) > 0 {
+			t.Fatalf("files were created in %s: %v", notOne, entries)
+		}
+	}
+}
+
+func TestUnknownCommandIsAUsageError(t *testing.T) {
+	got := dblings(t, lessonWorkspace(t), nil, "chekc")
+	if got.code != cli.ExitUsage || !strings.Contains(got.errOut, `unknown command "chekc"`) {
+		t.Errorf("exit %d, stderr %q; want 2 and the unknown command", got.code, got.errOut)
+	}
+}
+
+func TestCheckOfADeletedExerciseSaysHowToGetItBack(t *testing.T) {
+	ws := lessonWorkspace(t)
+	if err := os.Remove(stubPath(ws)); err != nil {
+		t.Fatal(err)
+	}
+	got := dblings(t, ws, nil, "check", first.ID)
+	if got.code != cli.ExitFailed || !strings.Contains(got.errOut, first.ExercisePath()+" is missing") || !strings.Contains(got.errOut, "dblings reset "+first.ID) {
+		t.Errorf("exit %d, stderr %q; want the missing file and `dblings reset`", got.code, got.errOut)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/dblings/dblings/lessons"
 )
 
 func newListCmd(f *Factory) *cobra.Command {
@@ -22,22 +20,19 @@ The lesson you are on is marked with an arrow.`,
 }
 
 func runList(f *Factory) error {
-	ws, err := f.Workspace()
+	ws, err := f.OpenWorkspace()
 	if err != nil {
 		return err
 	}
-	p, err := openProgress(f, ws)
-	if err != nil {
-		return err
-	}
+	current := ws.Current()
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ID\tSTATUS\tTITLE")
-	for _, l := range lessons.Catalog() {
+	for _, l := range ws.Catalog() {
 		mark := " "
-		if l.ID == p.Current() {
+		if l.ID == current.ID {
 			mark = "→"
 		}
-		fmt.Fprintf(tw, "%s %s\t%s\t%s\n", mark, l.ID, p.Lesson(l.ID).Status, l.Title)
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\n", mark, l.ID, ws.Progress(l).Status, l.Title)
 	}
 	return tw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,7 +20,8 @@ import (
 const (
 	ExitOK          = 0 // everything passed
 	ExitFailed      = 1 // a check failed, or a command could not do its job
-	ExitEnvironment = 2 // bad usage, or no way to get database servers
+	ExitUsage       = 2 // a mistake on the command line: command, flag, lesson id, workspace
+	ExitEnvironment = 3 // no way to get database servers, or they failed
 	ExitInterrupted = 130
 )
 
@@ -56,17 +58,17 @@ func (e *ExitError) Unwrap() error { return e.Err }
 
 // usageError is a mistake on the command line (exit status 2).
 func usageError(format string, args ...any) error {
-	return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf(format, args...)}
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
 }
 
 // Main runs the command tree with args and returns the exit status. SIGINT
 // and SIGTERM cancel the command's context, so whatever it started is
 // cleaned up before it returns.
-func Main(args []string, io IO) int {
+func Main(args []string, io IO, source fs.FS) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	root := NewRootCmd(io)
+	root := NewRootCmd(io, source)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -87,9 +89,10 @@ func Main(args []string, io IO) int {
 	return ExitFailed
 }
 
-// NewRootCmd builds the whole command tree.
-func NewRootCmd(io IO) *cobra.Command {
-	f := &Factory{IO: io}
+// NewRootCmd builds the whole command tree on the pristine source tree
+// built into the binary (see main.go).
+func NewRootCmd(io IO, source fs.FS) *cobra.Command {
+	f := &Factory{IO: io, source: source}
 	root := &cobra.Command{
 		Use:   "dblings",
 		Short: "A terminal lab for production database patterns",
@@ -99,7 +102,12 @@ commands below to check, grade and manage lessons from scripts and CI.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
-		Args:          cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("unknown command %q; `dblings --help` lists the commands", args[0])
+			}
+			return nil
+		},
 		// Global flags are checked before any command does work, so a typo
 		// in --env fails at once with exit status 2.
 		PersistentPreRunE: func(*cobra.Command, []string) error {
@@ -114,7 +122,7 @@ commands below to check, grade and manage lessons from scripts and CI.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &ExitError{Code: ExitEnvironment, Err: err}
+		return &ExitError{Code: ExitUsage, Err: err}
 	})
 	f.addFlags(root)
 	for _, cmd := range []*cobra.Command{

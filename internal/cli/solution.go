@@ -2,12 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"io/fs"
-	"path"
 
 	"github.com/spf13/cobra"
-
-	"github.com/dblings/dblings/solutions"
 )
 
 func newSolutionCmd(f *Factory) *cobra.Command {
@@ -17,42 +13,34 @@ func newSolutionCmd(f *Factory) *cobra.Command {
 		Short: "Show the reference solution of a lesson you have passed",
 		Long: `Print the reference solution of a lesson, to compare with your own. It is
 shown once you have passed the lesson's check; --force shows it anyway.`,
-		Args: lessonArg(true),
-		RunE: func(_ *cobra.Command, args []string) error { return runSolution(f, args[0], force) },
+		Args: lessonArg(f, true),
+		RunE: func(_ *cobra.Command, args []string) error { return runSolution(f, args, force) },
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "show the solution even though the lesson has not passed yet")
 	return cmd
 }
 
-func runSolution(f *Factory, id string, force bool) error {
-	l, err := findLesson(id)
+func runSolution(f *Factory, args []string, force bool) error {
+	ws, err := f.OpenWorkspace()
 	if err != nil {
 		return err
 	}
-	ws, err := f.Workspace()
+	l, err := chooseLesson(ws, args)
 	if err != nil {
 		return err
 	}
-	p, err := openProgress(f, ws)
-	if err != nil {
-		return err
-	}
-	if !force && !p.Lesson(l.ID).Solved() {
+	if !force && !ws.Progress(l).Solved() {
 		return &ExitError{Code: ExitFailed, Err: fmt.Errorf("the solution of %s opens once its check passes (dblings check %s); pass --force to see it now", l.ID, l.ID)}
 	}
-	names, err := fs.Glob(solutions.FS(), l.Dir+"/*.go")
-	if err != nil || len(names) == 0 {
-		return fmt.Errorf("this dblings has no solution for %s built in", l.ID)
+	files, err := ws.Solution(l)
+	if err != nil {
+		return err
 	}
-	for i, name := range names {
-		data, err := fs.ReadFile(solutions.FS(), name)
-		if err != nil {
-			return err
-		}
+	for i, file := range files {
 		if i > 0 {
 			fmt.Fprintln(f.IO.Out)
 		}
-		fmt.Fprintf(f.IO.Out, "// %s\n%s", path.Join("solutions", name), data)
+		fmt.Fprintf(f.IO.Out, "// %s (reference solution)\n%s", file.Path, file.Content)
 	}
 	return nil
 }

@@ -22,8 +22,8 @@ workspace's: the reference solution must pass, and the untouched stub must
 compile and fail with a message (a check the stub passes proves nothing).
 Prints a table, then the details of every lesson that is not as expected.
 
-Exit status: 0 only when every lesson is as expected; 1 otherwise; 2 when
-the database servers failed.`,
+Exit status: 0 only when every lesson is as expected; 1 otherwise; 2 on
+bad usage; 3 when the database servers failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runVerify(cmd.Context(), f, flags) },
 	}
@@ -44,12 +44,12 @@ func runVerify(ctx context.Context, f *Factory, flags *runFlags) error {
 	if err := flags.validate(); err != nil {
 		return err
 	}
-	ws, err := f.Workspace()
+	ws, err := f.OpenWorkspace()
 	if err != nil {
 		return err
 	}
-	all := lessons.Catalog()
-	env, release, err := f.Environment(ctx, maxServers(all))
+	all := ws.Catalog()
+	env, release, err := f.Environment(ctx, all.PostgresServers())
 	if err != nil {
 		return err
 	}
@@ -58,9 +58,9 @@ func runVerify(ctx context.Context, f *Factory, flags *runFlags) error {
 	var jobs []run.Job
 	for _, l := range all {
 		for _, mode := range []run.Mode{run.Solution, run.Stub} {
-			jobs = append(jobs, run.Job{Lesson: l, Options: run.Options{
-				Workspace: ws, Env: env, Mode: mode, Scale: flags.scale, Timeout: flags.timeout,
-			}})
+			runOpts := flags.options(ws)
+			runOpts.Env, runOpts.Mode = env, mode
+			jobs = append(jobs, run.Job{Lesson: l, Options: runOpts})
 		}
 	}
 	results, err := run.Series(ctx, jobs, func(j run.Job, r *run.Result) {

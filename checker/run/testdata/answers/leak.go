@@ -6,13 +6,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts counts right but never releases its connection.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+// CountUsers counts right but never releases its connection.
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	conn, err := db.Acquire(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	err = conn.QueryRow(ctx, "SELECT count(*) FROM posts").Scan(&n)
+	err = conn.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
 	return n, err
 }

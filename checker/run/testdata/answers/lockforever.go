@@ -6,9 +6,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts locks the table on one connection, then waits for that lock
+// CountUsers locks the table on one connection, then waits for that lock
 // on another with lock_timeout switched off: it waits forever.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	holder, err := db.Acquire(ctx)
 	if err != nil {
 		return 0, err
@@ -16,7 +16,7 @@ func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	if _, err := holder.Exec(ctx, "BEGIN"); err != nil {
 		return 0, err
 	}
-	if _, err := holder.Exec(ctx, "LOCK TABLE posts IN ACCESS EXCLUSIVE MODE"); err != nil {
+	if _, err := holder.Exec(ctx, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE"); err != nil {
 		return 0, err
 	}
 	waiter, err := db.Acquire(ctx)
@@ -27,6 +27,6 @@ func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err = waiter.QueryRow(ctx, "SELECT count(*) FROM posts").Scan(&n)
+	err = waiter.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
 	return n, err
 }

@@ -6,9 +6,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts locks the table on one connection, then waits for that lock
+// CountUsers locks the table on one connection, then waits for that lock
 // on another; the check's lock_timeout ends the wait.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	holder, err := db.Acquire(ctx)
 	if err != nil {
 		return 0, err
@@ -16,10 +16,10 @@ func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	if _, err := holder.Exec(ctx, "BEGIN"); err != nil {
 		return 0, err
 	}
-	if _, err := holder.Exec(ctx, "LOCK TABLE posts IN ACCESS EXCLUSIVE MODE"); err != nil {
+	if _, err := holder.Exec(ctx, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE"); err != nil {
 		return 0, err
 	}
 	var n int64
-	err = db.QueryRow(ctx, "SELECT count(*) FROM posts").Scan(&n)
+	err = db.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
 	return n, err
 }

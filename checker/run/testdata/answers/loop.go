@@ -6,8 +6,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts never returns.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+// CountUsers never returns.
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	n := int64(0)
 	for n >= 0 {
 		n = n*2 + 1 - n

@@ -6,7 +6,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts does not compile.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+// CountUsers does not compile.
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	return "many", nil
 }

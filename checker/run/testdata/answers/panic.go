@@ -6,9 +6,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts writes to a nil map.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+// CountUsers writes to a nil map.
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	var counts map[string]int64
-	counts["posts"]++
-	return counts["posts"], nil
+	counts["users"]++
+	return counts["users"], nil
 }

@@ -1,6 +1,6 @@
 //go:build dblings
 
-// The runner's own test lesson: CountPosts must count the posts. The check
+// The runner's own test lesson: CountUsers must count the users. The check
 // writes its records by hand (the runner's contract is the record format,
 // not the checker's helpers) but imports package checker, so that the
 // runner's tests can prove an edited checker/ changes nothing.
@@ -17,11 +17,23 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/checker/contract"
 )
 
-func TestCountPosts(t *testing.T) {
+// given reads what the runner handed the check.
+func given(t *testing.T) contract.Check {
+	t.Helper()
+	c, err := contract.Read(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestCountUsers(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(os.Getenv("DBLINGS_CHECK_PG_URL"))
+	given := given(t)
+	cfg, err := pgxpool.ParseConfig(given.Postgres[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +45,11 @@ func TestCountPosts(t *testing.T) {
 	}
 	var want int64
 	var database string
-	if err := pool.QueryRow(ctx, "SELECT count(*), current_database() FROM posts").Scan(&want, &database); err != nil {
+	if err := pool.QueryRow(ctx, "SELECT count(*), current_database() FROM users").Scan(&want, &database); err != nil {
 		t.Fatal(err)
 	}
 	// Leave a mark in Redis, which the runner must flush afterwards.
-	opts, err := redis.ParseURL(os.Getenv("DBLINGS_CHECK_REDIS_URL"))
+	opts, err := redis.ParseURL(given.Redis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,21 +59,21 @@ func TestCountPosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeRecord(t, checker.Record{Test: t.Name(), Name: "gets its own databases", OK: true, Message: database,
-		Evidence: checker.Evidence{Details: map[string]any{"database": database, "redis": os.Getenv("DBLINGS_CHECK_REDIS_URL")}}})
+		Evidence: checker.Evidence{Details: map[string]any{"database": database, "redis": given.Redis}}})
 
-	got, err := CountPosts(ctx, pool)
+	got, err := CountUsers(ctx, pool)
 	switch {
 	case err != nil:
-		record(t, "counts the posts", false, fmt.Sprintf("CountPosts returned an error: %v", err), nil)
+		record(t, "counts the users", false, fmt.Sprintf("CountUsers returned an error: %v", err), nil)
 	case got != want:
-		record(t, "counts the posts", false, fmt.Sprintf("CountPosts returned %d; the table has %d posts", got, want), map[string]int64{"returned": got, "posts": want})
+		record(t, "counts the users", false, fmt.Sprintf("CountUsers returned %d; the table has %d users", got, want), map[string]int64{"returned": got, "users": want})
 	default:
-		record(t, "counts the posts", true, fmt.Sprintf("%d posts, as expected", got), map[string]int64{"returned": got, "posts": want})
+		record(t, "counts the users", true, fmt.Sprintf("%d users, as expected", got), map[string]int64{"returned": got, "users": want})
 	}
 
 	// A pool with a connection still checked out never closes: leave it.
 	if n := pool.Stat().AcquiredConns(); n > 0 {
-		record(t, "returns its connections", false, fmt.Sprintf("%d connection(s) still checked out after CountPosts returned: release what you acquire", n), map[string]int64{"acquired": int64(n)})
+		record(t, "returns its connections", false, fmt.Sprintf("%d connection(s) still checked out after CountUsers returned: release what you acquire", n), map[string]int64{"acquired": int64(n)})
 		return
 	}
 	record(t, "returns its connections", true, "every connection went back to the pool", nil)
@@ -82,7 +94,7 @@ func writeRecord(t *testing.T, rec checker.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(os.Getenv("DBLINGS_CHECK_REPORT"), os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(given(t).Report, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

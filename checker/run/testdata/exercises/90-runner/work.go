@@ -8,8 +8,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts returns how many rows the posts table has.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
-	// TODO: count the posts.
+// CountUsers returns how many rows the users table has.
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+	// TODO: count the users.
 	return 0, errors.New("not done yet")
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// CountPosts returns how many rows the posts table has.
-func CountPosts(ctx context.Context, db *pgxpool.Pool) (int64, error) {
+// CountUsers returns how many rows the users table has.
+func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	var n int64
-	err := db.QueryRow(ctx, "SELECT count(*) FROM posts").Scan(&n)
+	err := db.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
 	return n, err
 }
