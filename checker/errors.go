@@ -62,7 +62,7 @@ type ExplainError struct {
 }
 
 func (e *ExplainError) Error() string {
-	return fmt.Sprintf("could not EXPLAIN %q: %v", shorten(oneLine(e.SQL), 200), e.Err)
+	return fmt.Sprintf("could not EXPLAIN %q: %v", shorten(OneLine(e.SQL), 200), e.Err)
 }
 
 func (e *ExplainError) Unwrap() error { return e.Err }
@@ -134,9 +134,9 @@ func (e *TimingError) Error() string {
 
 func (e *TimingError) Unwrap() error { return e.Err }
 
-// oneLine folds whitespace runs (newlines included) into single spaces, so
+// OneLine folds whitespace runs (newlines included) into single spaces, so
 // SQL fits on one line of a message.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // shorten cuts s to at most n runes, marking the cut with an ellipsis.
 func shorten(s string, n int) string {

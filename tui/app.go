@@ -2,7 +2,7 @@
 // learner browses the lessons, reads one, checks their code against real
 // servers with live evidence, and moves on.
 //
-// The root model (Model) owns a state per screen and routes messages to the
+// The root model (model) owns a state per screen and routes messages to the
 // screen on show: the lessons list (lessonlist.go), the lesson pager
 // (lesson.go) and the check (check.go, with result.go and evidence.go
 // drawing its outcome). The servers start in the background
@@ -38,8 +38,8 @@ type Options struct {
 	// Provider names where the servers come from while they start, when a
 	// flag already says it; "" until they are up.
 	Provider string
-	// Checker runs checks; nil means the runner on Workspace.
-	Checker Checker
+	// checker runs checks; nil means the runner on Workspace (tests give fakes).
+	checker checkRunner
 	// Warning is shown in the header at start, e.g. that the progress file
 	// was unreadable and started afresh.
 	Warning string
@@ -69,14 +69,14 @@ func (s state) String() string {
 // wrote its file itself, so a reset does not start a check of the stub.
 const quietAfterReset = 2 * time.Second
 
-// Model is the root model of the lab.
-type Model struct {
-	c        *common
-	lessons  lessons.Catalog
-	ws       *workspace.Workspace
-	runs     *runs
-	env      *environment
-	saves    <-chan fileSavedMsg
+// model is the root model of the lab.
+type model struct {
+	c       *common
+	lessons lessons.Catalog
+	ws      *workspace.Workspace
+	runs    *runs
+	env     *environment
+	saves   <-chan fileSavedMsg
 
 	state  state
 	list   *lessonList
@@ -92,24 +92,24 @@ type Model struct {
 }
 
 // New builds the lab's model. Nothing starts until Init.
-func New(ctx context.Context, opts Options) *Model {
+func newModel(ctx context.Context, opts Options) *model {
 	opts = withDefaults(opts)
 	c := &common{
-		ctx:       ctx,
-		styles:    NewStyles(true),
-		keys:      DefaultKeyMap(),
-		ws:        opts.Workspace,
-		text:      lessons.Lesson.Text,
-		hints:     lessons.Lesson.Hints,
-		now:       time.Now,
+		ctx:    ctx,
+		styles: newTheme(true),
+		keys:   defaultKeyMap(),
+		ws:     opts.Workspace,
+		text:   lessons.Lesson.Text,
+		hints:  lessons.Lesson.Hints,
+		now:    time.Now,
 	}
-	m := &Model{
-		c:        c,
-		lessons:  opts.Workspace.Catalog(),
-		ws:       opts.Workspace,
-		runs:     newRuns(opts.Checker),
-		env:      newEnvironment(opts.Start),
-		help:     help.New(),
+	m := &model{
+		c:       c,
+		lessons: opts.Workspace.Catalog(),
+		ws:      opts.Workspace,
+		runs:    newRuns(opts.checker),
+		env:     newEnvironment(opts.Start),
+		help:    help.New(),
 	}
 	m.status = statusLine{c: c, provider: opts.Provider}
 	m.list = newLessonList(c, m.lessons, m.statusOf, m.resumeIndex())
@@ -120,20 +120,20 @@ func New(ctx context.Context, opts Options) *Model {
 }
 
 func withDefaults(o Options) Options {
-	if o.Checker == nil {
-		o.Checker = RunChecker{Workspace: o.Workspace}
+	if o.checker == nil {
+		o.checker = runChecker{Workspace: o.Workspace}
 	}
 	return o
 }
 
 // Init starts the servers and asks the terminal for its background.
-func (m *Model) Init() tea.Cmd {
+func (m *model) Init() tea.Cmd {
 	m.env.begin(m.c.ctx)
 	return tea.Batch(tea.RequestBackgroundColor, m.env.wait, m.waitForSave())
 }
 
 // waitForSave listens for the next save, when the lab watches files.
-func (m *Model) waitForSave() tea.Cmd {
+func (m *model) waitForSave() tea.Cmd {
 	if m.saves == nil {
 		return nil
 	}
@@ -143,7 +143,7 @@ func (m *Model) waitForSave() tea.Cmd {
 // UPDATE
 
 // Update handles what concerns the whole lab, then routes to the screen.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -203,7 +203,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.updateActive(msg)
 }
 
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
 	switch {
 	case key.Matches(msg, k.ForceQuit):
@@ -224,7 +224,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // capturing is true while the screen on show takes every key as input.
-func (m *Model) capturing() bool {
+func (m *model) capturing() bool {
 	switch m.state {
 	case stateLessons:
 		return m.list.capturing()
@@ -234,7 +234,7 @@ func (m *Model) capturing() bool {
 	return m.check.capturing()
 }
 
-func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
+func (m *model) updateActive(msg tea.Msg) tea.Cmd {
 	switch m.state {
 	case stateLesson:
 		return m.lesson.update(msg)
@@ -245,7 +245,7 @@ func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 }
 
 // back goes from the check to its lesson, and from a lesson to the list.
-func (m *Model) back() {
+func (m *model) back() {
 	if m.state == stateCheck && m.check.index >= 0 {
 		m.openLesson(m.check.index)
 		return
@@ -256,7 +256,7 @@ func (m *Model) back() {
 	}
 }
 
-func (m *Model) openLesson(i int) {
+func (m *model) openLesson(i int) {
 	l := m.lessons[i]
 	if m.lesson == nil || m.lesson.index != i {
 		m.lesson = newLessonPage(m.c, i, l, m.ws.Progress(l))
@@ -268,7 +268,7 @@ func (m *Model) openLesson(i int) {
 
 // openNext opens the next lesson not passed yet, or the list when there is
 // none left.
-func (m *Model) openNext(after int) {
+func (m *model) openNext(after int) {
 	j := m.nextUnfinished(after)
 	if j < 0 || j == after {
 		m.state = stateLessons
@@ -283,7 +283,7 @@ func (m *Model) openNext(after int) {
 // startCheck shows the check screen for lesson i and starts the run, or
 // queues it until the servers answer. saved is the file whose save started
 // it, "" for a check asked for with a key.
-func (m *Model) startCheck(i int, saved string) tea.Cmd {
+func (m *model) startCheck(i int, saved string) tea.Cmd {
 	m.check.prepare(i, m.lessons[i], saved)
 	m.state = stateCheck
 	m.record(m.ws.Visit(m.lessons[i]))
@@ -303,7 +303,7 @@ func (m *Model) startCheck(i int, saved string) tea.Cmd {
 // checked records the outcome of the current run in the progress and on
 // every screen that shows the lesson's status. A run that could not judge
 // the code (servers down, cancelled) changes nothing.
-func (m *Model) checked(msg checkDoneMsg) {
+func (m *model) checked(msg checkDoneMsg) {
 	if msg.id != m.check.id || m.check.state != checkRunning || msg.result == nil || msg.result.Verdict == run.Errored {
 		return
 	}
@@ -321,7 +321,7 @@ func (m *Model) checked(msg checkDoneMsg) {
 
 // refresh shows what another dblings process recorded in the meantime (a
 // check run from the command line, say).
-func (m *Model) refresh() {
+func (m *model) refresh() {
 	if err := m.ws.Refresh(); err != nil {
 		m.record(err)
 		return
@@ -335,7 +335,7 @@ func (m *Model) refresh() {
 }
 
 // record shows a progress error without stopping anything.
-func (m *Model) record(err error) {
+func (m *model) record(err error) {
 	if err != nil {
 		m.notice = "progress not saved: " + err.Error()
 	}
@@ -343,8 +343,8 @@ func (m *Model) record(err error) {
 
 // LAYOUT
 
-func (m *Model) restyle(isDark bool) {
-	*m.c.styles = *NewStyles(isDark)
+func (m *model) restyle(isDark bool) {
+	*m.c.styles = *newTheme(isDark)
 	m.help.Styles = m.c.styles.Help
 	m.list.restyle()
 	m.check.restyle()
@@ -353,7 +353,7 @@ func (m *Model) restyle(isDark bool) {
 
 // resize gives the screen on show what the header, the status line and
 // the footer leave.
-func (m *Model) resize() {
+func (m *model) resize() {
 	if m.width == 0 {
 		return
 	}
@@ -363,9 +363,9 @@ func (m *Model) resize() {
 	m.active().setSize(w, max(1, h))
 }
 
-func (m *Model) innerWidth() int { return max(20, m.width-m.c.styles.App.GetHorizontalFrameSize()) }
+func (m *model) innerWidth() int { return max(20, m.width-m.c.styles.App.GetHorizontalFrameSize()) }
 
-func (m *Model) active() screen {
+func (m *model) active() screen {
 	switch m.state {
 	case stateLesson:
 		return m.lesson
@@ -378,7 +378,7 @@ func (m *Model) active() screen {
 // VIEW
 
 // View draws the header, the screen, the status line and the key help.
-func (m *Model) View() tea.View {
+func (m *model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
 	v.WindowTitle = "dblings"
@@ -395,7 +395,7 @@ func (m *Model) View() tea.View {
 }
 
 // headerView is the lab's name, where the learner is, and any notice.
-func (m *Model) headerView() string {
+func (m *model) headerView() string {
 	st := m.c.styles
 	crumb := "Lessons"
 	switch m.state {
@@ -423,7 +423,7 @@ func lessonNumber(i int) string { return fmt.Sprintf("%02d", i+1) }
 // HELP
 
 // ShortHelp is the screen's keys, then the lab's own.
-func (m *Model) ShortHelp() []key.Binding {
+func (m *model) ShortHelp() []key.Binding {
 	k := m.c.keys
 	keys := m.active().ShortHelp()
 	if m.capturing() {
@@ -433,21 +433,21 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 // FullHelp is the screen's key groups, then the lab's own.
-func (m *Model) FullHelp() [][]key.Binding {
+func (m *model) FullHelp() [][]key.Binding {
 	k := m.c.keys
 	return append(m.active().FullHelp(), []key.Binding{k.Help, k.Quit, k.ForceQuit})
 }
 
 // ETC
 
-func (m *Model) statusOf(l lessons.Lesson) progress.Status { return m.ws.Progress(l).Status }
+func (m *model) statusOf(l lessons.Lesson) progress.Status { return m.ws.Progress(l).Status }
 
 // resumeIndex is the lesson to select at start: the one the learner is on.
-func (m *Model) resumeIndex() int { return max(0, m.lessons.Index(m.ws.Current().ID)) }
+func (m *model) resumeIndex() int { return max(0, m.lessons.Index(m.ws.Current().ID)) }
 
 // nextUnfinished is the lesson the learner goes on to after lesson i: the
 // workspace's rule, so the lab and the command line agree. It is i itself
 // when no other lesson is left to pass.
-func (m *Model) nextUnfinished(i int) int {
+func (m *model) nextUnfinished(i int) int {
 	return m.lessons.Index(m.ws.After(m.lessons[i]).ID)
 }

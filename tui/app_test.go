@@ -61,7 +61,7 @@ func TestFullHelp(t *testing.T) {
 	}
 }
 
-// Styles follow the terminal's background: the same screen is drawn in
+// theme follow the terminal's background: the same screen is drawn in
 // other colours on a light terminal, with the same text.
 func TestLightAndDarkBackgrounds(t *testing.T) {
 	l := newLab(t, 80, 24)
@@ -95,7 +95,7 @@ func TestNoColor(t *testing.T) {
 			// A true-colour terminal, unless NO_COLOR says otherwise.
 			opts := append([]tea.ProgramOption{tea.WithColorProfile(colorprofile.TrueColor)}, programOptions(context.Background())...)
 			opts = append(opts, tea.WithInput(nil), tea.WithOutput(&out), tea.WithWindowSize(80, 24))
-			p := tea.NewProgram(l.Model, opts...)
+			p := tea.NewProgram(l.model, opts...)
 			go func() { time.Sleep(300 * time.Millisecond); p.Quit() }()
 			if _, err := p.Run(); err != nil {
 				t.Fatal(err)
@@ -112,7 +112,7 @@ func TestNoColor(t *testing.T) {
 }
 
 func TestStatusLine(t *testing.T) {
-	st := &statusLine{c: &common{styles: NewStyles(true)}, provider: "docker"}
+	st := &statusLine{c: &common{styles: newTheme(true)}, provider: "docker"}
 	two := *testEnv
 	two.Provider = "docker"
 	two.Postgres = append(two.Postgres, sandbox.Server{Version: "17.6"})

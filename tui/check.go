@@ -20,18 +20,18 @@ import (
 	"github.com/dblings/dblings/workspace"
 )
 
-// Checker runs one lesson's check on the given servers and tells progress
+// checkRunner runs one lesson's check on the given servers and tells progress
 // when each phase starts. The error is for a cancelled ctx or bad options;
-// every verdict is a Result. Model tests give the lab canned results.
-type Checker interface {
+// every verdict is a Result. model tests give the lab canned results.
+type checkRunner interface {
 	Check(ctx context.Context, l lessons.Lesson, env *sandbox.Env, progress func(run.Phase)) (*run.Result, error)
 }
 
-// RunChecker checks the learner's workspace with the runner.
-type RunChecker struct{ Workspace *workspace.Workspace }
+// runChecker checks the learner's workspace with the runner.
+type runChecker struct{ Workspace *workspace.Workspace }
 
 // Check runs run.Check on the workspace.
-func (c RunChecker) Check(ctx context.Context, l lessons.Lesson, env *sandbox.Env, progress func(run.Phase)) (*run.Result, error) {
+func (c runChecker) Check(ctx context.Context, l lessons.Lesson, env *sandbox.Env, progress func(run.Phase)) (*run.Result, error) {
 	return run.Check(ctx, l, run.Options{Workspace: c.Workspace.Root(), Source: c.Workspace.Source(), Env: env, Progress: progress})
 }
 
@@ -56,12 +56,12 @@ type checkDoneMsg struct {
 // cancelled has removed its databases. Run waits for the last one on quit,
 // for the same reason.
 type runs struct {
-	checker Checker
+	checker checkRunner
 	slot    chan struct{}
 	wg      sync.WaitGroup
 }
 
-func newRuns(c Checker) *runs { return &runs{checker: c, slot: make(chan struct{}, 1)} }
+func newRuns(c checkRunner) *runs { return &runs{checker: c, slot: make(chan struct{}, 1)} }
 
 // start runs a check in the background. Its phases and its end come out of
 // the returned channel, which is closed after the end.

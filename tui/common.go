@@ -16,8 +16,8 @@ import (
 // all of them at once.
 type common struct {
 	ctx    context.Context
-	styles *Styles
-	keys   *KeyMap
+	styles *theme
+	keys   *keyMap
 	// ws is the learner's checkout: files, progress, reset and solutions.
 	ws *workspace.Workspace
 	// text and hints read a lesson's Markdown; tests give fixed texts so

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/dblings/dblings/checker"
 	"github.com/dblings/dblings/sandbox"
 )
 
@@ -131,7 +132,7 @@ func (s *statusLine) view(width int) string {
 		parts = append(parts, st.Status.Ready.Render("● "+provider+" · ready"))
 		parts = append(parts, versions(s.env)...)
 	case envFailed:
-		parts = append(parts, st.Status.Failed.Render("✗ "+provider+" · failed: ")+oneLine(s.err.Error()))
+		parts = append(parts, st.Status.Failed.Render("✗ "+provider+" · failed: ")+checker.OneLine(s.err.Error()))
 	}
 	line := strings.Join(parts, st.Muted.Render(" · "))
 	return st.Status.Bar.Width(width).Render(truncate(line, width))
@@ -151,9 +152,6 @@ func versions(env *sandbox.Env) []string {
 	}
 	return out
 }
-
-// oneLine folds a multi-line message onto one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // statusHeight is how many lines the status line takes.
 func (s *statusLine) height(width int) int { return lipgloss.Height(s.view(width)) }

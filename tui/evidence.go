@@ -15,7 +15,7 @@ import (
 // evidenceView renders what an assertion looked at, readable at a glance:
 // counts first, then plans as trees, then timings as bars. The statements
 // and commands themselves only with details, since they are long.
-func evidenceView(st *Styles, ev checker.Evidence, width int, details bool) []string {
+func evidenceView(st *theme, ev checker.Evidence, width int, details bool) []string {
 	var out []string
 	if len(ev.Counts) > 0 {
 		out = append(out, countsView(st, ev.Counts, width))
@@ -36,12 +36,12 @@ func evidenceView(st *Styles, ev checker.Evidence, width int, details bool) []st
 
 // section puts a heading over lines. Lines are joined as they are: padding
 // them to one width would leave trailing blanks in every copy and paste.
-func section(st *Styles, title string, lines []string) string {
+func section(st *theme, title string, lines []string) string {
 	return strings.Join(append([]string{st.Check.Heading.Render(title)}, lines...), "\n")
 }
 
 // countsView is "round trips 1 · rows 20", in a stable order.
-func countsView(st *Styles, counts map[string]int64, width int) string {
+func countsView(st *theme, counts map[string]int64, width int) string {
 	names := make([]string, 0, len(counts))
 	for name := range counts {
 		names = append(names, name)
@@ -59,7 +59,7 @@ func countsView(st *Styles, counts map[string]int64, width int) string {
 // planView draws the plan as a tree, one node per line with its figures on
 // the line below. Seq Scan and Sort nodes are marked with ▲ as well as a
 // colour, so that they stand out without colours too.
-func planView(st *Styles, p *checker.Plan, width int) []string {
+func planView(st *theme, p *checker.Plan, width int) []string {
 	if p.Root == nil {
 		return []string{st.Muted.Render("(empty plan)")}
 	}
@@ -100,7 +100,7 @@ const sideBySide = 100
 // beforeAfterView draws a plan pair. An after plan of the same shape as
 // the before one is not drawn again: that the change did not alter the
 // plan is the news.
-func beforeAfterView(st *Styles, before, after *checker.Plan, width int) []string {
+func beforeAfterView(st *theme, before, after *checker.Plan, width int) []string {
 	var out []string
 	if before != nil && after != nil && sameShape(before, after) {
 		lines := planView(st, after, width)
@@ -142,7 +142,7 @@ func hot(n *checker.PlanNode) bool {
 	return n.Is("Seq Scan") || n.Is("Sort") || n.Is("Incremental Sort")
 }
 
-func nodeLabel(st *Styles, n *checker.PlanNode) string {
+func nodeLabel(st *theme, n *checker.PlanNode) string {
 	if hot(n) {
 		return st.Plan.Hot.Render("▲ " + n.Label())
 	}
@@ -176,7 +176,7 @@ func timingTitle(t *checker.Timing) string {
 }
 
 // timingView draws both medians as bars of one scale, then the ratio.
-func timingView(st *Styles, t *checker.Timing, width int) []string {
+func timingView(st *theme, t *checker.Timing, width int) []string {
 	labelWidth := max(lipgloss.Width(t.Baseline), lipgloss.Width(t.Candidate)) + 2
 	longest := math.Max(t.BaselineMedianMS, t.CandidateMedianMS)
 	room := max(4, width-labelWidth-12)
@@ -197,7 +197,7 @@ func timingView(st *Styles, t *checker.Timing, width int) []string {
 
 // ratioView says how many times faster (or slower) the learner's code was;
 // within 5% either way is noise, not a difference.
-func ratioView(st *Styles, ratio float64) string {
+func ratioView(st *theme, ratio float64) string {
 	switch {
 	case ratio <= 0:
 		return st.Muted.Render("no ratio measured")
@@ -214,7 +214,7 @@ func ratioView(st *Styles, ratio float64) string {
 
 // sentView lists the statements and Redis commands the code sent, or says
 // how many there are when details are off.
-func sentView(st *Styles, ev checker.Evidence, width int, details bool) []string {
+func sentView(st *theme, ev checker.Evidence, width int, details bool) []string {
 	if !details {
 		var parts []string
 		if n := len(ev.Queries); n > 0 {
@@ -232,7 +232,7 @@ func sentView(st *Styles, ev checker.Evidence, width int, details bool) []string
 	if len(ev.Queries) > 0 {
 		lines := make([]string, len(ev.Queries))
 		for i, q := range ev.Queries {
-			lines[i] = truncate(fmt.Sprintf("%2d. %s%s", i+1, oneLine(q.SQL), statementNote(q)), width)
+			lines[i] = truncate(fmt.Sprintf("%2d. %s%s", i+1, checker.OneLine(q.SQL), statementNote(q)), width)
 		}
 		out = append(out, section(st, "Statements", lines))
 	}
@@ -273,7 +273,7 @@ func statementNote(q checker.SQLStatement) string {
 	return "  (" + strings.Join(notes, "; ") + ")"
 }
 
-func detailsView(st *Styles, d map[string]any, width int) []string {
+func detailsView(st *theme, d map[string]any, width int) []string {
 	keys := make([]string, 0, len(d))
 	for k := range d {
 		keys = append(keys, k)

@@ -65,7 +65,7 @@ func countsEvidence(counts map[string]int64) checker.Evidence {
 }
 
 func TestPlanView(t *testing.T) {
-	st := NewStyles(true)
+	st := newTheme(true)
 	for _, tc := range []struct {
 		name string
 		plan *checker.Plan
@@ -90,7 +90,7 @@ func TestPlanView(t *testing.T) {
 // The nodes a learner must notice are marked in the text itself, so they
 // stand out with NO_COLOR too; the others are not.
 func TestPlanViewMarksSeqScanAndSort(t *testing.T) {
-	text := ansi.Strip(strings.Join(planView(NewStyles(true), seqScanPlan(), 80), "\n"))
+	text := ansi.Strip(strings.Join(planView(newTheme(true), seqScanPlan(), 80), "\n"))
 	for _, want := range []string{"▲ Sort by created_at DESC", "▲ Parallel Seq Scan on posts", "rows 50,022 in 3 loops", "removed 949,977 by filter"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the plan does not show %q:\n%s", want, text)
@@ -101,13 +101,13 @@ func TestPlanViewMarksSeqScanAndSort(t *testing.T) {
 			t.Errorf("the plan marks %q, which is not a node to worry about", calm)
 		}
 	}
-	if text := ansi.Strip(strings.Join(planView(NewStyles(true), indexPlan(), 80), "\n")); strings.Contains(text, "▲") {
+	if text := ansi.Strip(strings.Join(planView(newTheme(true), indexPlan(), 80), "\n")); strings.Contains(text, "▲") {
 		t.Errorf("an index plan is marked:\n%s", text)
 	}
 }
 
 func TestTimingView(t *testing.T) {
-	st := NewStyles(true)
+	st := newTheme(true)
 	for _, tc := range []struct {
 		name                string
 		baseline, candidate float64
@@ -136,7 +136,7 @@ func TestTimingView(t *testing.T) {
 
 // Statements and commands are counted until the learner asks for them.
 func TestSentViewOnDemand(t *testing.T) {
-	st := NewStyles(true)
+	st := newTheme(true)
 	ev := checker.Evidence{
 		Queries: []checker.SQLStatement{
 			{Kind: checker.KindQuery, SQL: "SELECT id FROM posts\n WHERE author_id = $1", Args: []string{"42"}, DurationMS: 0.31},

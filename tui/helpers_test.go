@@ -122,7 +122,7 @@ var testEnv = &sandbox.Env{
 
 // lab is a model under test with its workspace and its fakes.
 type lab struct {
-	*Model
+	*model
 	t         *testing.T
 	workspace string
 	checker   *fakeChecker
@@ -179,14 +179,14 @@ func newLab(t *testing.T, width, height int, opts ...labOption) *lab {
 	o := Options{
 		Workspace: w,
 		Start:     func(context.Context) (*sandbox.Env, func(), error) { return testEnv, func() {}, nil },
-		Checker:   fc,
+		checker:   fc,
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	l := &lab{Model: New(ctx, o), t: t, workspace: o.Workspace.Root(), checker: fc, clock: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	l := &lab{model: newModel(ctx, o), t: t, workspace: o.Workspace.Root(), checker: fc, clock: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	l.c.now = func() time.Time { return l.clock }
 	l.c.text = func(lessons.Lesson) string { return testText }
 	l.c.hints = func(lessons.Lesson) []string { return testHints }

@@ -2,9 +2,9 @@ package tui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap is every key binding of the lab. Screens pick the ones they use
+// keyMap is every key binding of the lab. Screens pick the ones they use
 // for their help; Update matches them with key.Matches, never raw strings.
-type KeyMap struct {
+type keyMap struct {
 	// Everywhere.
 	Quit      key.Binding
 	ForceQuit key.Binding
@@ -33,9 +33,9 @@ type KeyMap struct {
 	No  key.Binding
 }
 
-// DefaultKeyMap returns the lab's key bindings.
-func DefaultKeyMap() *KeyMap {
-	return &KeyMap{
+// defaultKeyMap returns the lab's key bindings.
+func defaultKeyMap() *keyMap {
+	return &keyMap{
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),

@@ -13,8 +13,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dblings/dblings/lessons"
-	"github.com/dblings/dblings/workspace"
 	"github.com/dblings/dblings/progress"
+	"github.com/dblings/dblings/workspace"
 )
 
 // MSG
@@ -73,7 +73,7 @@ func newLessonPage(c *common, index int, l lessons.Lesson, done progress.Lesson)
 
 // pagerKeys gives the viewport our scrolling keys and none of its own, so
 // that "h" (hint) and "l" never scroll sideways.
-func pagerKeys(k *KeyMap) viewport.KeyMap {
+func pagerKeys(k *keyMap) viewport.KeyMap {
 	off := key.NewBinding(key.WithDisabled())
 	return viewport.KeyMap{
 		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,

@@ -20,7 +20,7 @@ func Run(parent context.Context, opts Options) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
-	m := New(ctx, opts)
+	m := newModel(ctx, opts)
 	w, err := watch(ctx, opts.Workspace.Root(), m.lessons)
 	if err != nil {
 		m.notice = "saving will not start a check: " + err.Error()

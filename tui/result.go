@@ -24,7 +24,7 @@ func (e *serversError) Unwrap() error { return e.err }
 
 // verdictView is the one line that says how the check went (and, when a
 // save started it, which file), and the runner's sentence about it.
-func verdictView(st *Styles, res *run.Result, err error, saved string, width int) string {
+func verdictView(st *theme, res *run.Result, err error, saved string, width int) string {
 	var head, msg string
 	var servers *serversError
 	switch {
@@ -47,7 +47,7 @@ func verdictView(st *Styles, res *run.Result, err error, saved string, width int
 	return strings.Join(lines, "\n") + "\n"
 }
 
-func verdictHead(st *Styles, res *run.Result) string {
+func verdictHead(st *theme, res *run.Result) string {
 	tail := st.Muted.Render(" · " + seconds(res.Timings.Total()))
 	switch res.Verdict {
 	case run.Passed:
@@ -67,7 +67,7 @@ func verdictHead(st *Styles, res *run.Result) string {
 
 // resultView is everything below the verdict: why a check could not run,
 // compile errors, the crash, then each assertion with its evidence.
-func resultView(st *Styles, res *run.Result, err error, width int, details bool) string {
+func resultView(st *theme, res *run.Result, err error, width int, details bool) string {
 	if err != nil {
 		return errorView(st, err, width)
 	}
@@ -91,7 +91,7 @@ func resultView(st *Styles, res *run.Result, err error, width int, details bool)
 	return strings.Join(blocks, "\n\n")
 }
 
-func errorView(st *Styles, err error, width int) string {
+func errorView(st *theme, err error, width int) string {
 	if errors.Is(err, errStopped) {
 		return st.Muted.Render("Press c to check again, or save the file.")
 	}
@@ -104,7 +104,7 @@ func errorView(st *Styles, err error, width int) string {
 }
 
 // compileView lists the compiler's messages with their file:line.
-func compileView(st *Styles, diags []run.Diagnostic, width int) string {
+func compileView(st *theme, diags []run.Diagnostic, width int) string {
 	lines := make([]string, 0, 2*len(diags))
 	for _, d := range diags {
 		if d.File == "" {
@@ -122,7 +122,7 @@ func compileView(st *Styles, diags []run.Diagnostic, width int) string {
 
 // crashView is the panic or timeout message and where the learner's code
 // was, innermost frame first.
-func crashView(st *Styles, res *run.Result, width int) string {
+func crashView(st *theme, res *run.Result, width int) string {
 	title := "Panic"
 	if res.Verdict == run.TimedOut {
 		title = "Timed out"
@@ -142,7 +142,7 @@ func crashView(st *Styles, res *run.Result, width int) string {
 // learner came for; a pass with nothing to show takes one line. Evidence
 // already drawn (the same plans attached to several assertions) is not
 // drawn twice.
-func assertionsView(st *Styles, as []run.Assertion, width int, details bool) []string {
+func assertionsView(st *theme, as []run.Assertion, width int, details bool) []string {
 	seen := map[string]bool{}
 	blocks := make([]string, 0, len(as))
 	for _, ok := range []bool{false, true} {
@@ -155,7 +155,7 @@ func assertionsView(st *Styles, as []run.Assertion, width int, details bool) []s
 	return blocks
 }
 
-func assertionView(st *Styles, a run.Assertion, seen map[string]bool, width int, details bool) string {
+func assertionView(st *theme, a run.Assertion, seen map[string]bool, width int, details bool) string {
 	var evidence []string
 	for _, ev := range evidenceView(st, a.Evidence, width-2, details) {
 		if !seen[ev] {
@@ -197,7 +197,7 @@ func joinPasses(blocks []string) []string {
 
 // detailsBlock is how long each phase took, and the tail of the check's
 // own output, for a verdict the rest does not explain.
-func detailsBlock(st *Styles, res *run.Result, width int) string {
+func detailsBlock(st *theme, res *run.Result, width int) string {
 	t := res.Timings
 	phases := []string{truncate(fmt.Sprintf("compile %s · prepare %s · run %s · cleanup %s",
 		short(t.Compile), short(t.Prepare), short(t.Run), short(t.Cleanup)), width)}

@@ -8,10 +8,10 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// Styles are every style of the lab, built for a light or a dark terminal
+// theme are every style of the lab, built for a light or a dark terminal
 // background. Nothing here is global: the root model rebuilds them when the
 // terminal reports its background colour.
-type Styles struct {
+type theme struct {
 	IsDark bool
 
 	// Chrome.
@@ -85,8 +85,8 @@ type Styles struct {
 	Markdown string
 }
 
-// NewStyles builds the styles for a dark or a light background.
-func NewStyles(isDark bool) *Styles {
+// newTheme builds the styles for a dark or a light background.
+func newTheme(isDark bool) *theme {
 	ld := lipgloss.LightDark(isDark)
 	var (
 		accent  = ld(lipgloss.Color("#5A3FD0"), lipgloss.Color("#9F8CFF"))
@@ -100,7 +100,7 @@ func NewStyles(isDark bool) *Styles {
 	)
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 
-	s := &Styles{IsDark: isDark}
+	s := &theme{IsDark: isDark}
 	s.App = lipgloss.NewStyle().Padding(0, 1)
 	s.Header = lipgloss.NewStyle().MarginBottom(1)
 	s.Brand = fg(accent).Bold(true)

@@ -304,15 +304,18 @@ func databaseExists(t *testing.T, adminURL, name string) bool {
 	return ok
 }
 
-func TestEditedCheckAndCheckerHaveNoEffect(t *testing.T) {
+func TestEditedCheckCheckerAndFixturesHaveNoEffect(t *testing.T) {
 	env := testenv.Start(t, 1)
 	ws := newWorkspace(t)
 	lessonDir := filepath.Join(ws, "exercises", "90-runner")
-	// A learner "fixes" the check: always passing, plus an extra test file
-	// and a checker/ that panics on load.
+	// A learner "fixes" the check: always passing, plus an extra test file,
+	// a checker/ that panics on load, and a fixtures/ whose facts differ and
+	// that starts work of its own, as a forged pass could.
 	writeFile(t, filepath.Join(lessonDir, "check_test.go"), []byte("//go:build dblings\n\npackage runner\n\nimport \"testing\"\n\nfunc TestCountUsers(t *testing.T) {}\n"))
 	writeFile(t, filepath.Join(lessonDir, "extra_test.go"), []byte("package runner\n\nfunc init() { panic(\"extra test file was compiled\") }\n"))
 	writeFile(t, filepath.Join(ws, "checker", "evil.go"), []byte("package checker\n\nfunc init() { panic(\"edited checker was compiled\") }\n"))
+	writeFile(t, filepath.Join(ws, "fixtures", "users.go"), []byte("package fixtures\n\nconst UsersCount = 7\n"))
+	writeFile(t, filepath.Join(ws, "fixtures", "evil.go"), []byte("package fixtures\n\nfunc init() { panic(\"edited fixtures was compiled\") }\n"))
 
 	r, err := run.Check(context.Background(), testLesson, options(t, ws, env))
 	if err != nil {

@@ -730,14 +730,13 @@ func requirePageQuery(c *checker.Check, what string) checker.Query {
 	qs := c.QueryLog().Queries(checker.SQLMatches(`\border\s+by\b`))
 	msg := what + ": Feed sent no query with an ORDER BY; without one Postgres promises no order at all"
 	if len(qs) > 0 {
-		msg = what + " came from: " + oneLine(qs[len(qs)-1].SQL)
+		msg = what + " came from: " + checker.OneLine(qs[len(qs)-1].SQL)
 	}
 	c.Require("find the query of "+what, len(qs) > 0, msg,
 		checker.Evidence{Queries: checker.Statements(c.QueryLog().Queries())})
 	return qs[len(qs)-1]
 }
 
-func oneLine(sql string) string { return strings.Join(strings.Fields(sql), " ") }
 
 func explainPageQuery(c *checker.Check, what string) *checker.Plan {
 	plan, err := checker.ExplainQuery(c.Ctx(), c.Admin(), requirePageQuery(c, what))

@@ -191,7 +191,7 @@ func assertNoRowLocks(c *checker.Check, queries []checker.Query) {
 	msg := "no statement locked a row: writers never waited for each other"
 	if len(locked) > 0 {
 		msg = fmt.Sprintf("your code sent %s statements that take locks, such as %q: a locked row makes every other writer wait until the transaction ends. That is pessimistic locking; optimistic locking takes no lock and catches the conflict when it writes, thanks to the version column",
-			fmtInt(int64(len(locked))), oneLine(locked[0].SQL))
+			fmtInt(int64(len(locked))), checker.OneLine(locked[0].SQL))
 	}
 	c.Assert("no row locks", len(locked) == 0, msg, checker.Evidence{Queries: checker.Statements(locked)})
 }
@@ -377,4 +377,3 @@ func balanceCounts(before, after map[int64]Account, tl *tally) map[string]int64 
 
 func fmtInt(n int64) string { return checker.FormatCount(n) }
 
-func oneLine(sql string) string { return strings.Join(strings.Fields(sql), " ") }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dblings/dblings/checker"
 	"github.com/dblings/dblings/checker/contract"
+	"github.com/dblings/dblings/fixtures"
 )
 
 // given reads what the runner handed the check.
@@ -63,6 +64,8 @@ func TestCountUsers(t *testing.T) {
 
 	got, err := CountUsers(ctx, pool)
 	switch {
+	case want != fixtures.UsersCount:
+		record(t, "counts the users", false, fmt.Sprintf("package fixtures says %d users; the table has %d", fixtures.UsersCount, want), nil)
 	case err != nil:
 		record(t, "counts the users", false, fmt.Sprintf("CountUsers returned an error: %v", err), nil)
 	case got != want:
