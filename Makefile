@@ -14,6 +14,7 @@ build:
 test: vet unit verify ## everything CI runs: vet, unit and integration tests, lesson verification
 
 vet:
+	@$(GO) mod tidy -diff >/dev/null 2>&1 || (echo "go.mod or go.sum is not tidy; run go mod tidy:"; $(GO) mod tidy -diff; exit 1)
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 

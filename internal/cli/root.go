@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 )
 
@@ -67,6 +68,7 @@ func usageError(format string, args ...any) error {
 func Main(args []string, io IO, source fs.FS) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	redis.SetLogger(silentRedisLog{})
 
 	root := NewRootCmd(io, source)
 	root.SetArgs(args)
@@ -88,6 +90,14 @@ func Main(args []string, io IO, source fs.FS) int {
 	fmt.Fprintln(io.Err, "dblings:", err)
 	return ExitFailed
 }
+
+// silentRedisLog drops go-redis's own log lines ("connection pool: failed
+// to dial…"), which would land in the middle of the learner's terminal:
+// every failure they describe also comes back as an error, which dblings
+// reports in its own words.
+type silentRedisLog struct{}
+
+func (silentRedisLog) Printf(context.Context, string, ...any) {}
 
 // NewRootCmd builds the whole command tree on the pristine source tree
 // built into the binary (see main.go).
