@@ -10,7 +10,7 @@ import (
 	"github.com/dblings/dblings/workspace"
 )
 
-// addLessonCommands adds list, check, hint, reset, solution, grade and verify.
+// addLessonCommands adds list, check, hint, reset, solution, grade, verify and new.
 func addLessonCommands(root *cobra.Command, f *Factory) {
 	root.AddCommand(
 		newListCmd(f),
@@ -20,6 +20,7 @@ func addLessonCommands(root *cobra.Command, f *Factory) {
 		newSolutionCmd(f),
 		newGradeCmd(f),
 		newVerifyCmd(f),
+		newNewCmd(f),
 	)
 }
 
