@@ -1,88 +1,61 @@
-// Package lessontest proves each lesson's check on real servers: the
-// reference solution and other right answers pass, and every wrong answer a
-// learner would plausibly write fails for its own reason, with a message
-// that teaches.
+// Package lessontest proves each lesson's check on real servers: the right
+// answers pass, and every wrong answer a learner would plausibly write
+// fails for its own reason, with a message that teaches.
 //
-// An answer is a file in testdata/<lesson-id>/<case>.go, laid over the
-// lesson's exercise file the way "dblings verify" lays solutions; nothing in
-// the workspace is touched.
+// The answers are those of lessons/<dir>/answers (see package answers):
+// each is laid over the lesson's pristine stub, or over the base it names,
+// and the resulting file is laid over the lesson's exercise the way
+// "dblings verify" lays solutions; nothing in the workspace is touched.
+// Every lesson of the catalog is tested, so a new lesson brings its answers
+// and needs no test code.
 package lessontest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/internal/answers"
 	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/sandbox"
 )
 
-// answer is one file laid over a lesson's exercise and what must come of it.
-type answer struct {
-	name string // testdata/<lesson-id>/<name>.go
-	pass bool
-	// failing names an assertion that must fail, and says a phrase its
-	// message must contain, so each wrong answer fails for its own reason.
-	failing, says string
-	// verdict, when set, is the expected verdict (default: passed or failed).
-	verdict run.Verdict
-}
-
-// checkAnswers runs every answer of a lesson on one shared environment.
-func checkAnswers(t *testing.T, lessonID string, answers []answer) {
-	t.Helper()
-	lesson, err := lessons.Find(lessonID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := testenv.Start(t, lesson.PostgresServers)
-	for _, a := range answers {
-		t.Run(a.name, func(t *testing.T) {
-			res := checkFile(t, env, lesson, filepath.Join("testdata", lessonID, a.name+".go"))
-			want := a.verdict
-			if want == "" {
-				want = run.Failed
-				if a.pass {
-					want = run.Passed
-				}
+// TestAnswers runs every answer of every lesson, one lesson at a time: the
+// timing assertions need the machine to themselves.
+func TestAnswers(t *testing.T) {
+	root := testenv.Root()
+	for _, l := range testenv.Catalog(t) {
+		t.Run(l.ID, func(t *testing.T) {
+			set, err := answers.LoadSet(filepath.Join(root, answers.Dir(l.Dir)),
+				filepath.Join(root, l.ExercisePath()), filepath.Join(root, l.SolutionPath()))
+			if err != nil {
+				t.Fatal(err)
 			}
-			if res.Verdict != want {
-				t.Fatalf("verdict %s, want %s: %s\n%s", res.Verdict, want, res.Message, describe(res))
+			env := testenv.Start(t, l.PostgresServers)
+			for _, a := range set.Answers {
+				t.Run(a.Name, func(t *testing.T) {
+					res := check(t, env, l, set.Files[a.Name])
+					requireExpected(t, a.Expect, res)
+				})
 			}
-			if a.failing == "" {
-				return
-			}
-			for _, as := range res.Assertions {
-				if !as.OK && strings.Contains(as.Name, a.failing) {
-					if !strings.Contains(as.Message, a.says) {
-						t.Errorf("assertion %q failed, but its message does not say %q:\n%s", as.Name, a.says, as.Message)
-					}
-					return
-				}
-			}
-			t.Errorf("no failed assertion named like %q:\n%s", a.failing, describe(res))
 		})
 	}
 }
 
-func checkFile(t *testing.T, env *sandbox.Env, lesson lessons.Lesson, path string) *run.Result {
+// check runs the lesson's check on content laid over its exercise file.
+func check(t *testing.T, env *sandbox.Env, l lessons.Lesson, content []byte) *run.Result {
 	t.Helper()
-	content, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	res, err := run.Check(ctx, lesson, run.Options{
-		Workspace: repoRoot(t),
+	res, err := run.Check(ctx, l, run.Options{
+		Workspace: testenv.Root(),
+		Source:    testenv.Source(),
 		Env:       env,
-		Replace:   map[string][]byte{lesson.ExercisePath(): content},
+		Replace:   map[string][]byte{l.ExercisePath(): content},
 	})
 	if err != nil {
 		t.Fatalf("run check: %v", err)
@@ -90,8 +63,38 @@ func checkFile(t *testing.T, env *sandbox.Env, lesson lessons.Lesson, path strin
 	return res
 }
 
+// requireExpected compares a result with what the answer's directive says.
+func requireExpected(t *testing.T, want answers.Expectation, res *run.Result) {
+	t.Helper()
+	if res.Verdict != run.Verdict(want.Verdict) {
+		t.Fatalf("verdict %s, want %s: %s\n%s", res.Verdict, want.Verdict, res.Message, describe(res))
+	}
+	switch {
+	case want.Assertion != "":
+		requireFailedAssertion(t, want, res)
+	case want.Says != "" && !strings.Contains(describe(res), want.Says):
+		t.Errorf("the check does not say %q:\n%s", want.Says, describe(res))
+	}
+}
+
+// requireFailedAssertion finds the failed assertion the answer names and
+// checks that its message holds the answer's phrase.
+func requireFailedAssertion(t *testing.T, want answers.Expectation, res *run.Result) {
+	t.Helper()
+	for _, as := range res.Assertions {
+		if !as.OK && strings.Contains(as.Name, want.Assertion) {
+			if !strings.Contains(as.Message, want.Says) {
+				t.Errorf("assertion %q failed, but its message does not say %q:\n%s", as.Name, want.Says, as.Message)
+			}
+			return
+		}
+	}
+	t.Errorf("no failed assertion named like %q:\n%s", want.Assertion, describe(res))
+}
+
 func describe(res *run.Result) string {
 	var b strings.Builder
+	b.WriteString(res.Message + "\n")
 	for _, a := range res.Assertions {
 		mark := "✓"
 		if !a.OK {
@@ -106,10 +109,4 @@ func describe(res *run.Result) string {
 		b.WriteString("crash: " + res.Crash.Message + "\n")
 	}
 	return b.String() + res.Output
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: a cache in a Go map behind a mutex. It is fast and even invalidated,
+// but it lives in one process: every other server of the site keeps its own
+// stale copy, and Redis is never asked.
 //
 //dblings:answer failed over=hash-pipeline assertion="a miss fills the cache in Redis" says="no Redis command"
 package cacheaside

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Right: each profile cached as a Redis hash, written together with its TTL
+// in one MULTI/EXEC pipeline, so a profile is never cached without expiry;
+// an update deletes the hash after the UPDATE.
 //
 //dblings:answer passed
 package cacheaside

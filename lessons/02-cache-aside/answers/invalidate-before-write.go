@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: the cached copy is deleted before the UPDATE instead of after. A
+// read between the two loads the old row from Postgres and caches it again,
+// and it stays wrong until the TTL ends.
 //
 //dblings:answer failed over=write-through assertion="invalidates after the write" says="before the UPDATE had committed"
 package cacheaside

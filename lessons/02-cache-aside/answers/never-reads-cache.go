@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: every read goes to Postgres and then fills the cache, which nobody
+// reads: all the cost of a cache and none of the benefit.
 //
 //dblings:answer failed over=hash-pipeline assertion="a hit makes no Postgres query" says="expected none"
 package cacheaside

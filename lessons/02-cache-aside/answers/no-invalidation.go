@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: the reads go through the cache, but an update only writes Postgres:
+// the cached copy keeps serving the old profile until its TTL ends.
 //
 //dblings:answer failed over=write-through assertion="the next read sees the update" says="the cache kept the old copy"
 package cacheaside

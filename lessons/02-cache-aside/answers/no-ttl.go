@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: cache-aside with invalidation, but the profile is cached with no
+// expiry. A copy that invalidation ever misses stays wrong forever.
 //
 //dblings:answer failed over=write-through assertion="expires within 5 minutes" says="has no TTL"
 package cacheaside

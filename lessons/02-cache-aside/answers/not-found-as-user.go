@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: a miss is cached whatever load returned, so for an unknown id the
+// empty User is cached, and the next read returns it as if the user existed.
 //
 //dblings:answer failed over=hash-pipeline assertion="an unknown user is ErrNotFound" says="read back as a user"
 package cacheaside

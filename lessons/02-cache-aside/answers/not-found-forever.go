@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: "not found" is cached, but with no expiry. A user who signs up later
+// with that id stays invisible for good.
 //
 //dblings:answer failed over=negative-cache-ttl assertion=`"not found" is not cached forever` says=`stays "not found" forever`
 package cacheaside

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: cache-aside with invalidation, but the profile is cached for an hour
+// instead of TTL: a copy that invalidation misses is wrong for far longer
+// than the five minutes allowed.
 //
 //dblings:answer failed over=write-through assertion="expires within 5 minutes" says="expected at most 300 s"
 package cacheaside

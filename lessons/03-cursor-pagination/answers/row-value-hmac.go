@@ -1,6 +1,8 @@
 //go:build ignore
 
-// Right: a row comparison, and an HMAC-signed binary cursor (the reference solution).
+// Right: a row comparison, and an HMAC-signed binary cursor: the reference
+// solution as first written, its queries inline and no check of limit. Most
+// wrong answers below are this one with one mistake.
 //
 //dblings:answer passed over=solution
 package pagination
@@ -33,20 +35,6 @@ func Feed(ctx context.Context, db *pgxpool.Pool, cursor string, limit int) (Page
 		page.Next = encodeCursor(position{at: last.CreatedAt, id: last.ID})
 	}
 	return page, nil
-}
-
-func queryPage(ctx context.Context, db *pgxpool.Pool, cursor string, limit int) (pgx.Rows, error) {
-	if cursor == "" {
-		return db.Query(ctx, `SELECT id, author_id, title, created_at FROM posts
-ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
-	}
-	pos, err := decodeCursor(cursor)
-	if err != nil {
-		return nil, err
-	}
-	return db.Query(ctx, `SELECT id, author_id, title, created_at FROM posts
-WHERE (created_at, id) < ($1, $2)
-ORDER BY created_at DESC, id DESC LIMIT $3`, pos.at, pos.id, limit)
 }
 
 var cursorKey = []byte("test key")

@@ -15,14 +15,15 @@ import (
 
 func queryPage(ctx context.Context, db *pgxpool.Pool, cursor string, limit int) (pgx.Rows, error) {
 	if cursor == "" {
-		return db.Query(ctx, `SELECT id, author_id, title, created_at FROM posts
-ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
+		return db.Query(ctx, firstPage, limit)
 	}
 	pos, err := decodeCursor(cursor)
 	if err != nil {
 		return nil, err
 	}
-	return db.Query(ctx, `SELECT id, author_id, title, created_at FROM posts
-WHERE created_at < $1
-ORDER BY created_at DESC, id DESC LIMIT $2`, pos.at, limit)
+	return db.Query(ctx, nextPage, pos.at, limit)
 }
+
+const nextPage = `SELECT id, author_id, title, created_at FROM posts
+WHERE created_at < $1
+ORDER BY created_at DESC, id DESC LIMIT $2`

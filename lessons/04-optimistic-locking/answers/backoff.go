@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Right: compare-and-set on the version, retried up to maxAttempts times, with
+// a random pause of up to a millisecond before each retry so that writers who
+// collided do not collide again in lockstep.
 //
 //dblings:answer passed over=solution
 package optimisticlocking

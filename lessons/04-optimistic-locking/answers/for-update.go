@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: SELECT ... FOR UPDATE in a transaction. No update is lost, but that
+// is pessimistic locking: every writer waits on the row lock, which is what
+// the lesson asks to avoid.
 //
 //dblings:answer failed over=backoff assertion="no row locks" says="pessimistic locking"
 package optimisticlocking

@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: the version is checked, but a write that loses is neither retried
+// nor reported: Update returns nil and the deposit is silently dropped.
 //
 //dblings:answer failed over=backoff assertion="no lost update" says="cents were lost"
 package optimisticlocking

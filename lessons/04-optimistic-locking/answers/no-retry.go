@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: a lost compare-and-set is reported as ErrConflict at once instead of
+// being retried, so under contention most updates fail that a retry would
+// have saved.
 //
 //dblings:answer failed over=backoff assertion="conflicts detected and retried" says="change ran only once per Update"
 package optimisticlocking

@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: the version is bumped but never compared: the UPDATE overwrites
+// whatever another writer stored since the read, and deposits are lost.
 //
 //dblings:answer failed over=backoff assertion="no lost update" says="cents were lost"
 package optimisticlocking

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: retries like the right answers, but gives up with an error of its
+// own that does not wrap ErrConflict, so callers cannot tell a conflict from
+// a failure.
 //
 //dblings:answer failed over=backoff assertion="gives up after maxAttempts" says="which is not ErrConflict"
 package optimisticlocking

@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: retries until it wins, ignoring maxAttempts: under steady contention
+// Update never returns.
 //
 //dblings:answer failed over=backoff assertion="gives up after maxAttempts" says="only because the other writer stopped"
 package optimisticlocking

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Right: the compare-and-set as one UPDATE ... WHERE version = $4 RETURNING
+// version; no row back means another writer was first, and the attempt is
+// retried.
 //
 //dblings:answer passed over=solution
 package optimisticlocking
@@ -13,13 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// casWrite writes a if the version is still the one read, bumping it.
-func casWrite(ctx context.Context, db *pgxpool.Pool, a Account, version int64) (bool, error) {
-	tag, err := db.Exec(ctx, `UPDATE accounts SET owner = $2, balance = $3, version = version + 1
-WHERE id = $1 AND version = $4`, a.ID, a.Owner, a.Balance, version)
-	return tag.RowsAffected() == 1, err
-}
 
 func Update(ctx context.Context, db *pgxpool.Pool, id int64, maxAttempts int, change func(*Account) error) error {
 	for attempt := 1; attempt <= maxAttempts; attempt++ {

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: retries the write with a fresh version number but the account it
+// changed before: the other writer's change is overwritten, and change never
+// runs again on the new balance.
 //
 //dblings:answer failed over=backoff assertion="conflicts detected and retried" says="change ran only once per Update"
 package optimisticlocking

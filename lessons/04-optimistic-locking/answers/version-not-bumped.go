@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: compares the version but never increments it, so a second writer
+// holding the same version still matches and overwrites the first.
 //
 //dblings:answer failed over=backoff assertion="version advanced once per update" says="went from version 0 to 0"
 package optimisticlocking

@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: batches of a thousand upserts, each its own implicit transaction. Few
+// round trips, but a bad row in a later batch leaves the earlier batches
+// committed.
 //
 //dblings:answer failed assertion="all or nothing" says="committed before the bad row"
 package batching

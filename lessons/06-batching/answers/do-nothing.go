@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: one batch in one transaction, but ON CONFLICT DO NOTHING: SKUs
+// already in the catalog keep their old name, price and date.
 //
 //dblings:answer failed assertion="existing SKUs updated" says="kept their old values"
 package batching

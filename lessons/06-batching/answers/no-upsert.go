@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: one batch in one transaction, but a plain INSERT: the first SKU
+// already in the catalog breaks the unique constraint and the import fails.
 //
 //dblings:answer failed assertion="your import runs" says="already in the catalog"
 package batching

@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: all or nothing now, thanks to the transaction, but still one INSERT
+// per row, each waiting for its answer.
 //
 //dblings:answer failed assertion="few round trips" says="inside a transaction"
 package batching

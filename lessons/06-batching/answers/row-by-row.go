@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: the stub as shipped: one INSERT per row, each waiting for its
+// answer, and outside any transaction.
 //
 //dblings:answer failed assertion="few round trips" says="one INSERT per row, each waiting for its answer"
 package batching

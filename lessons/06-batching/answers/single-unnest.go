@@ -1,6 +1,8 @@
 //go:build ignore
 
-// TODO explain.
+// Right: one statement for the whole feed, the columns sent as four arrays
+// and turned back into rows by unnest. One statement is one transaction, so
+// a bad row rejects them all.
 //
 //dblings:answer passed
 package batching

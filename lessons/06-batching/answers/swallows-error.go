@@ -1,6 +1,7 @@
 //go:build ignore
 
-// TODO explain.
+// Wrong: the right batch and transaction, but the error is printed and
+// dropped: the caller is told the import worked when nothing was written.
 //
 //dblings:answer failed assertion="a bad row fails the import" says="returned no error"
 package batching
