@@ -2,14 +2,8 @@ package run
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
-	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/fixtures"
@@ -30,10 +24,13 @@ func (e *EnvironmentError) Error() string {
 func (e *EnvironmentError) Unwrap() error { return e.Err }
 
 // databases are one check's own: a clone of the lesson's fixture on each
-// server it needs, and a claimed, flushed Redis logical database.
+// server it needs, owned by a role of the check's own, and a claimed,
+// flushed Redis logical database with a user of its own.
 type databases struct {
-	clones []*fixtures.Database
-	redis  *redisDB
+	servers []string // the superuser URLs of the servers the clones are on
+	clones  []*fixtures.Database
+	roles   []*learnerRole // one per clone, in the same order
+	redis   *redisDB
 }
 
 // prepareDatabases makes the databases for one run of lesson l. On error,
@@ -54,12 +51,22 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "loading the " + l.Fixture + " data set", Err: err}
 		}
-		clone, err := fixtures.Clone(ctx, server.URL, template)
+		if err := dropLearnerRoles(ctx, server.URL); err != nil {
+			d.release(context.WithoutCancel(ctx))
+			return nil, &EnvironmentError{Step: "removing the roles of earlier checks", Err: err}
+		}
+		clone, err := fixtures.Clone(ctx, server.URL, template, cloneOwner())
 		if err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "copying the " + l.Fixture + " data set", Err: err}
 		}
-		d.clones = append(d.clones, clone)
+		d.servers, d.clones = append(d.servers, server.URL), append(d.clones, clone)
+		role, err := grantClone(ctx, server.URL, clone)
+		if err != nil {
+			d.release(context.WithoutCancel(ctx))
+			return nil, &EnvironmentError{Step: "giving the check its own role", Err: err}
+		}
+		d.roles = append(d.roles, role)
 	}
 	if !l.Redis {
 		return d, nil
@@ -74,15 +81,16 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	return d, nil
 }
 
-// environ is the check process's part of the contract: its databases and
-// its report file.
+// environ is the check process's part of the contract: its databases, as
+// its own unprivileged roles and Redis user, and its report file. The
+// superuser URLs never reach the check process.
 func (d *databases) environ(report string) (string, error) {
 	given := contract.Check{Report: report}
 	if d.redis != nil {
 		given.Redis = d.redis.url
 	}
-	for _, c := range d.clones {
-		given.Postgres = append(given.Postgres, c.URL)
+	for _, r := range d.roles {
+		given.Postgres = append(given.Postgres, r.url)
 	}
 	return given.Environ()
 }
@@ -103,7 +111,12 @@ func (d *databases) release(ctx context.Context) []string {
 			}
 		}
 	}
-	d.clones = nil
+	for _, server := range d.servers {
+		if err := dropLearnerRoles(ctx, server); err != nil {
+			problems = append(problems, fmt.Sprintf("could not drop the check's role: %v", err))
+		}
+	}
+	d.servers, d.clones, d.roles = nil, nil, nil
 	if d.redis != nil {
 		if err := d.redis.release(ctx); err != nil {
 			problems = append(problems, fmt.Sprintf("could not clean Redis database %d: %v", d.redis.db, err))
@@ -111,81 +124,4 @@ func (d *databases) release(ctx context.Context) []string {
 		d.redis = nil
 	}
 	return problems
-}
-
-// redisDatabases is how many logical databases a default Redis has; the
-// one the URL names keeps the claims, the others are handed to checks.
-const redisDatabases = 16
-
-// redisDB is a Redis logical database claimed for one check. Claims are
-// keys (dblings:check-db:<n>) in the URL's own database, set with NX and an
-// expiry, so two dblings processes sharing a Redis never share a database.
-type redisDB struct {
-	db     int
-	url    string
-	key    string
-	token  string
-	claims *redis.Client
-}
-
-func claimRedis(ctx context.Context, rawURL string, hold time.Duration) (*redisDB, error) {
-	opts, err := redis.ParseURL(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("the Redis URL cannot be read: %w", err)
-	}
-	claims := redis.NewClient(opts)
-	token := strconv.FormatUint(rand.Uint64(), 36)
-	// Start at a random database so concurrent runners rarely collide.
-	first := rand.IntN(redisDatabases)
-	for i := range redisDatabases {
-		db := (first + i) % redisDatabases
-		if db == opts.DB {
-			continue
-		}
-		key := "dblings:check-db:" + strconv.Itoa(db)
-		ok, err := claims.SetNX(ctx, key, token, hold).Result()
-		if err != nil {
-			claims.Close()
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		r := &redisDB{db: db, key: key, token: token, claims: claims, url: withRedisDB(rawURL, db)}
-		if err := r.flush(ctx); err != nil {
-			r.release(context.WithoutCancel(ctx))
-			return nil, err
-		}
-		return r, nil
-	}
-	claims.Close()
-	return nil, fmt.Errorf("all %d Redis logical databases are in use by other dblings checks", redisDatabases-1)
-}
-
-func (r *redisDB) flush(ctx context.Context) error {
-	opts := r.claims.Options()
-	c := redis.NewClient(&redis.Options{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, TLSConfig: opts.TLSConfig, DB: r.db})
-	defer c.Close()
-	return c.FlushDB(ctx).Err()
-}
-
-// release empties the database and drops the claim, if it is still ours.
-func (r *redisDB) release(ctx context.Context) error {
-	defer r.claims.Close()
-	flushErr := r.flush(ctx)
-	const unclaim = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`
-	return errors.Join(flushErr, r.claims.Eval(ctx, unclaim, []string{r.key}, r.token).Err())
-}
-
-// withRedisDB points a redis:// URL at logical database db.
-func withRedisDB(rawURL string, db int) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return rawURL
-	}
-	u.Path = "/" + strconv.Itoa(db)
-	q := u.Query()
-	q.Del("db") // go-redis also reads the database from ?db=
-	u.RawQuery = q.Encode()
-	return u.String()
 }

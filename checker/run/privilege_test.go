@@ -1,0 +1,68 @@
+package run_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/internal/testenv"
+)
+
+// TestLearnerCodeHasNoPrivileges: the learner's code connects as a role
+// that owns its clone and nothing else, and as a Redis user without admin
+// or dangerous commands. What it tries against the server fails with a
+// permission error, leaves no trace, and the next check on the same
+// servers is judged as if nothing had happened.
+func TestLearnerCodeHasNoPrivileges(t *testing.T) {
+	env := testenv.Start(t, 1)
+	ws := newWorkspace(t)
+	opts := options(t, ws, env)
+	opts.Replace = answer(t, "privileged.go")
+	r, err := run.Check(context.Background(), testLesson, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := findAssertion(t, r, "counts the users").Message
+	for _, want := range []string{
+		"ALTER SYSTEM => ERROR: permission denied to set parameter",
+		"DROP DATABASE => ERROR: must be owner of database dbl_tpl_",
+		"CREATE ROLE => ERROR: must be superuser",
+		"ALTER ROLE => ERROR: must be superuser",
+		"SELECT pg_terminate_backend(pid) => ERROR: must be a superuser",
+		"CONFIG => NOPERM", "FLUSHALL => NOPERM", "ACL => NOPERM", "CLIENT => NOPERM", "KEYS => NOPERM",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the learner's code was not stopped: want %q in\n%s", want, msg)
+		}
+	}
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, env.Postgres[0].URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var setting string
+	var intruders, learners int
+	if err := conn.QueryRow(ctx, `SELECT current_setting('enable_indexscan'),
+		(SELECT count(*) FROM pg_roles WHERE rolname = 'intruder'),
+		(SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dbl\_learner\_%')`).Scan(&setting, &intruders, &learners); err != nil {
+		t.Fatal(err)
+	}
+	if setting != "on" || intruders != 0 || learners != 0 {
+		t.Errorf("after the check: enable_indexscan %s, roles named intruder %d, learner roles left %d; want on, 0, 0", setting, intruders, learners)
+	}
+
+	opts = options(t, ws, env)
+	opts.Mode = run.Solution
+	after, err := run.Check(ctx, testLesson, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.Pass() {
+		t.Errorf("the solution failed on the same servers after the attempt: %s %s", after.Verdict, after.Message)
+	}
+}
