@@ -89,4 +89,3 @@ func confirm(f *Factory, question string) (bool, error) {
 	fmt.Fprintln(f.IO.Out, "Nothing was changed.")
 	return false, nil
 }
-

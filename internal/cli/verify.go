@@ -12,8 +12,13 @@ import (
 	"github.com/dblings/dblings/report"
 )
 
+type verifyOptions struct {
+	run    runFlags
+	repeat int
+}
+
 func newVerifyCmd(f *Factory) *cobra.Command {
-	flags := &runFlags{}
+	opts := &verifyOptions{}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Prove every lesson: solutions pass, untouched stubs fail (for authors)",
@@ -22,27 +27,50 @@ workspace's: the reference solution must pass, and the untouched stub must
 compile and fail with a message (a check the stub passes proves nothing).
 Prints a table, then the details of every lesson that is not as expected.
 
-Exit status: 0 only when every lesson is as expected; 1 otherwise; 2 on
-bad usage; 3 when the database servers failed.`,
+--repeat N does it N times and counts, per lesson, the runs whose verdict
+flipped: a verdict that depends on the machine's load is a defect of the
+check, to be found before a workshop does.
+
+Exit status: 0 only when every run of every lesson is as expected; 1
+otherwise; 2 on bad usage; 3 when the database servers failed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runVerify(cmd.Context(), f, flags) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runVerify(cmd.Context(), f, opts) },
 	}
-	flags.add(cmd)
+	opts.run.add(cmd)
+	cmd.Flags().IntVar(&opts.repeat, "repeat", 1, "how many times to run every solution and stub")
 	return cmd
 }
 
-// verified is one lesson's two runs.
+// verified is one lesson's runs: its solution's and its stub's, in order.
 type verified struct {
-	lesson         lessons.Lesson
-	solution, stub *run.Result
+	lesson           lessons.Lesson
+	solutions, stubs []*run.Result
 }
 
-// ok reports whether the lesson is as it must be.
-func (v verified) ok() bool { return v.solution.Pass() && v.stub.Verdict == run.Failed }
+func solutionOK(r *run.Result) bool { return r.Pass() }
+func stubOK(r *run.Result) bool     { return r.Verdict == run.Failed }
 
-func runVerify(ctx context.Context, f *Factory, flags *runFlags) error {
-	if err := flags.validate(); err != nil {
+// flips counts the runs that were not as expected.
+func (v verified) flips() int {
+	return len(v.solutions) - count(v.solutions, solutionOK) + len(v.stubs) - count(v.stubs, stubOK)
+}
+
+func count(results []*run.Result, ok func(*run.Result) bool) int {
+	n := 0
+	for _, r := range results {
+		if ok(r) {
+			n++
+		}
+	}
+	return n
+}
+
+func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
+	if err := opts.run.validate(); err != nil {
 		return err
+	}
+	if opts.repeat < 1 {
+		return usageError("--repeat must be at least 1")
 	}
 	ws, err := f.OpenWorkspace()
 	if err != nil {
@@ -56,11 +84,13 @@ func runVerify(ctx context.Context, f *Factory, flags *runFlags) error {
 	defer release()
 
 	var jobs []run.Job
-	for _, l := range all {
-		for _, mode := range []run.Mode{run.Solution, run.Stub} {
-			runOpts := flags.options(ws)
-			runOpts.Env, runOpts.Mode = env, mode
-			jobs = append(jobs, run.Job{Lesson: l, Options: runOpts})
+	for range opts.repeat {
+		for _, l := range all {
+			for _, mode := range []run.Mode{run.Solution, run.Stub} {
+				runOpts := opts.run.options(ws)
+				runOpts.Env, runOpts.Mode = env, mode
+				jobs = append(jobs, run.Job{Lesson: l, Options: runOpts})
+			}
 		}
 	}
 	results, err := run.Series(ctx, jobs, func(j run.Job, r *run.Result) {
@@ -71,9 +101,17 @@ func runVerify(ctx context.Context, f *Factory, flags *runFlags) error {
 	if err != nil {
 		return err
 	}
-	var rows []verified
-	for i := 0; i+1 < len(results); i += 2 {
-		rows = append(rows, verified{lesson: all[i/2], solution: results[i], stub: results[i+1]})
+	rows := make([]verified, len(all))
+	for i, l := range all {
+		rows[i].lesson = l
+	}
+	for i, r := range results {
+		row := &rows[(i/2)%len(all)]
+		if i%2 == 0 {
+			row.solutions = append(row.solutions, r)
+		} else {
+			row.stubs = append(row.stubs, r)
+		}
 	}
 	if err := printVerifyTable(f, rows); err != nil {
 		return err
@@ -83,30 +121,45 @@ func runVerify(ctx context.Context, f *Factory, flags *runFlags) error {
 
 func printVerifyTable(f *Factory, rows []verified) error {
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LESSON\tSOLUTION\tSTUB\t")
+	fmt.Fprintln(tw, "LESSON\tSOLUTION\tSTUB\tFLIPS\t")
 	for _, v := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.lesson.ID,
-			expect(v.solution, v.solution.Pass()), expect(v.stub, v.stub.Verdict == run.Failed), timingNote(v))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", v.lesson.ID,
+			expect(v.solutions, solutionOK, run.Passed), expect(v.stubs, stubOK, run.Failed), v.flips(), timingNote(v))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	printVerifyCount(f, rows)
 	for _, v := range rows {
-		if v.ok() {
-			continue
+		if err := printUnexpected(f, v); err != nil {
+			return err
 		}
-		fmt.Fprintf(f.IO.Out, "\n%s is not as expected:\n", v.lesson.ID)
-		if !v.solution.Pass() {
-			fmt.Fprintln(f.IO.Out, "the reference solution must pass:")
-			if err := report.WriteText(f.IO.Out, []*run.Result{v.solution}); err != nil {
-				return err
-			}
-		}
-		if v.stub.Verdict != run.Failed {
-			fmt.Fprintln(f.IO.Out, "the untouched stub must compile and fail its check:")
-			if err := report.WriteText(f.IO.Out, []*run.Result{v.stub}); err != nil {
-				return err
+	}
+	return nil
+}
+
+// printUnexpected shows the first run of a lesson's solution and stub that
+// was not as expected.
+func printUnexpected(f *Factory, v verified) error {
+	if v.flips() == 0 {
+		return nil
+	}
+	fmt.Fprintf(f.IO.Out, "\n%s is not as expected:\n", v.lesson.ID)
+	for _, part := range []struct {
+		what    string
+		results []*run.Result
+		ok      func(*run.Result) bool
+	}{
+		{"the reference solution must pass:", v.solutions, solutionOK},
+		{"the untouched stub must compile and fail its check:", v.stubs, stubOK},
+	} {
+		for _, r := range part.results {
+			if !part.ok(r) {
+				fmt.Fprintln(f.IO.Out, part.what)
+				if err := report.WriteText(f.IO.Out, []*run.Result{r}); err != nil {
+					return err
+				}
+				break
 			}
 		}
 	}
@@ -114,41 +167,46 @@ func printVerifyTable(f *Factory, rows []verified) error {
 }
 
 // printVerifyCount ends the table with the usual closing line of a test
-// run, so CI logs read like any other: each solution and each stub counts
-// as one test, passed when its verdict is the expected one.
+// run, so CI logs read like any other: each run of a solution or a stub
+// counts as one test, passed when its verdict is the expected one.
 func printVerifyCount(f *Factory, rows []verified) {
-	passed := 0
+	passed, total := 0, 0
 	for _, v := range rows {
-		if v.solution.Pass() {
-			passed++
-		}
-		if v.stub.Verdict == run.Failed {
-			passed++
-		}
+		passed += count(v.solutions, solutionOK) + count(v.stubs, stubOK)
+		total += len(v.solutions) + len(v.stubs)
 	}
-	fmt.Fprintf(f.IO.Out, "verify: %d passed, %d failed\n", passed, 2*len(rows)-passed)
+	fmt.Fprintf(f.IO.Out, "verify: %d passed, %d failed\n", passed, total-passed)
 }
 
-// expect shows a verdict with ✓ when it is the expected one.
-func expect(r *run.Result, ok bool) string {
-	if ok {
-		return "✓ " + string(r.Verdict)
+// expect shows a lesson's runs of one kind: the verdict with ✓ when every
+// run had the expected one, else how many did.
+func expect(results []*run.Result, ok func(*run.Result) bool, want run.Verdict) string {
+	good := count(results, ok)
+	switch {
+	case good == len(results) && len(results) == 1:
+		return "✓ " + string(want)
+	case good == len(results):
+		return fmt.Sprintf("✓ %s %d/%d", want, good, len(results))
+	case len(results) == 1:
+		return "✗ " + string(results[0].Verdict)
 	}
-	return "✗ " + string(r.Verdict)
+	return fmt.Sprintf("✗ %s %d/%d", want, good, len(results))
 }
 
 func timingNote(v verified) string {
-	t := v.solution.Timings
+	t := v.solutions[0].Timings
 	return fmt.Sprintf("(solution: compile %.1fs, run %.1fs)", t.Compile.Seconds(), t.Run.Seconds())
 }
 
 func verifyExit(rows []verified) error {
 	bad := 0
 	for _, v := range rows {
-		if v.solution.Verdict == run.Errored || v.stub.Verdict == run.Errored {
-			return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf("the database servers failed while checking %s; see above", v.lesson.ID)}
+		for _, r := range append(append([]*run.Result{}, v.solutions...), v.stubs...) {
+			if r.Verdict == run.Errored {
+				return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf("the database servers failed while checking %s; see above", v.lesson.ID)}
+			}
 		}
-		if !v.ok() {
+		if v.flips() > 0 {
 			bad++
 		}
 	}
