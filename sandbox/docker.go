@@ -18,6 +18,8 @@ import (
 	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
 	tcredis "github.com/testcontainers/testcontainers-go/modules/redis"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/dblings/dblings/internal/owner"
 )
 
 // Default images of the docker provider; DBLINGS_PG_IMAGE and
@@ -64,13 +66,14 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 	// testcontainers logs its connection banner through a process-wide
 	// logger that no request option reaches; it would scribble over the TUI.
 	tclog.SetDefault(tclog.NewNoopLogger())
-	if err := ReapDocker(ctx); err != nil {
-		return nil, &StartError{Provider: Docker, Server: "servers", Err: fmt.Errorf("remove stale containers: %w", err)}
-	}
+	// Reaping is best effort: a stale container that cannot be removed
+	// now (another process is removing it) does not stop new servers, and
+	// the next start tries again.
+	_ = ReapDocker(ctx)
 	de := &dockerEnv{}
 	env := &Env{Provider: Docker, Postgres: make([]Server, cfg.PostgresServers), stop: de.stop}
 	password := randomPassword()
-	labels := self().labels()
+	labels := ownerLabels(owner.Self(), cfg.Workspace)
 
 	errs := make([]error, cfg.PostgresServers+1)
 	var wg sync.WaitGroup
@@ -238,14 +241,39 @@ func ReapDocker(ctx context.Context) error {
 	}
 	var errs []error
 	for _, c := range list.Items {
-		if ownerFromLabels(c.Labels).alive() {
+		if ownerFromLabels(c.Labels).Alive() {
 			continue
 		}
-		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+		// Another process may be reaping the same container: gone, or its
+		// removal already in progress (a conflict), both are fine.
+		_, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		if err != nil && !cerrdefs.IsNotFound(err) && !cerrdefs.IsConflict(err) {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// dockerKeepers lists the live owners of the containers labelled with the
+// workspace: the keepers of its environments.
+func dockerKeepers(ctx context.Context, workspace string) ([]owner.Owner, error) {
+	cli, err := dockerClient()
+	if err != nil {
+		return nil, err
+	}
+	defer cli.Close()
+	list, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true,
+		Filters: make(client.Filters).Add("label", LabelWorkspace+"="+workspace)})
+	if err != nil {
+		return nil, err
+	}
+	var owners []owner.Owner
+	for _, c := range list.Items {
+		if o := ownerFromLabels(c.Labels); o.Alive() {
+			owners = append(owners, o)
+		}
+	}
+	return owners, nil
 }
 
 func orDefault(s, def string) string {

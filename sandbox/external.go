@@ -36,8 +36,25 @@ func startExternal(ctx context.Context, cfg Config) (*Env, error) {
 		return nil, &StartError{Provider: External, Server: "redis", Err: err}
 	}
 	env.Redis = Server{URL: cfg.RedisURL, Version: version}
+	if cfg.Workspace != "" {
+		// Kept by "dblings env up": nothing was started, but a marker names
+		// the keeper, so "env down" can find it without env.json.
+		marker, err := newLocalEnv(externalMarkerPrefix, cfg.Workspace)
+		if err != nil {
+			if marker != nil {
+				_ = marker.stop(ctx)
+			}
+			return nil, &StartError{Provider: External, Server: "servers", Err: fmt.Errorf("record the keeper: %w", err)}
+		}
+		env.stop = marker.stop
+	}
 	return env, nil
 }
+
+// externalMarkerPrefix names the marker directory of a kept external
+// environment: an owner.json with the keeper and the workspace, and no
+// servers. The local provider's reaper removes it once the keeper is gone.
+const externalMarkerPrefix = "dblings-external-"
 
 // validateURLs rejects malformed URLs before anything touches the network.
 func validateURLs(cfg Config) error {

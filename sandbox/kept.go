@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/dblings/dblings/internal/owner"
 )
 
 // A kept environment is started by "dblings env up" and owned by a
@@ -19,8 +22,8 @@ import (
 // KeptRecord is the content of env.json.
 type KeptRecord struct {
 	Env
-	Owner     owner     `json:"owner"`
-	StartedAt time.Time `json:"started_at"`
+	Owner     owner.Owner `json:"owner"`
+	StartedAt time.Time   `json:"started_at"`
 }
 
 // ErrNoKept means no live kept environment belongs to the workspace.
@@ -31,7 +34,7 @@ func KeptPath(workspace string) string { return filepath.Join(workspace, ".dblin
 
 // SaveKept records env as kept by the calling process.
 func SaveKept(workspace string, env *Env) error {
-	rec := KeptRecord{Env: *env, Owner: self(), StartedAt: time.Now()}
+	rec := KeptRecord{Env: *env, Owner: owner.Self(), StartedAt: time.Now()}
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err
@@ -73,7 +76,7 @@ func ReadKept(workspace string) (*KeptRecord, error) {
 }
 
 // OwnerAlive reports whether the keeper process still runs.
-func (r *KeptRecord) OwnerAlive() bool { return r.Owner.alive() }
+func (r *KeptRecord) OwnerAlive() bool { return r.Owner.Alive() }
 
 // OwnerPID is the keeper's process id.
 func (r *KeptRecord) OwnerPID() int { return r.Owner.PID }
@@ -85,7 +88,7 @@ func LoadKept(ctx context.Context, workspace string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !rec.Owner.alive() {
+	if !rec.Owner.Alive() {
 		_ = RemoveKept(workspace)
 		return nil, ErrNoKept
 	}
@@ -113,27 +116,77 @@ func (e *Env) Ping(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// StopKept asks the keeper to stop its environment and waits until it has.
-// If the keeper does not stop in time it is killed, and the reapers remove
-// what it left.
+// Keepers lists the pids of the live processes on this machine that keep
+// an environment for the workspace. They are found through env.json, and
+// without it through what their environments carry: the workspace label
+// on containers, the owner file of local servers, the marker of an
+// external environment. More than one, or one without env.json, is an
+// orphan that "env up" replaces and "env down" stops.
+func Keepers(ctx context.Context, workspace string) []int {
+	var pids []int
+	for _, o := range keepers(ctx, workspace) {
+		pids = append(pids, o.PID)
+	}
+	return pids
+}
+
+func keepers(ctx context.Context, workspace string) []owner.Owner {
+	var found []owner.Owner
+	if rec, err := ReadKept(workspace); err == nil && rec.Owner.Alive() {
+		found = append(found, rec.Owner)
+	}
+	found = append(found, localKeepers(workspace)...)
+	if DockerAvailable(ctx) == nil {
+		if owners, err := dockerKeepers(ctx, workspace); err == nil {
+			found = append(found, owners...)
+		}
+	}
+	var unique []owner.Owner
+	for _, o := range found {
+		// Another host's keeper cannot be signalled from here.
+		if o.Here() && !slices.Contains(unique, o) {
+			unique = append(unique, o)
+		}
+	}
+	return unique
+}
+
+// StopKept stops every keeper of the workspace (see Keepers) and waits
+// until they have removed their servers; a keeper that does not stop in
+// time is killed, and the reapers remove what it left. With neither a
+// record nor a keeper it returns ErrNoKept.
 func StopKept(ctx context.Context, workspace string) error {
-	rec, err := ReadKept(workspace)
-	if err != nil {
-		return err
+	found := keepers(ctx, workspace)
+	if _, err := ReadKept(workspace); errors.Is(err, ErrNoKept) && len(found) == 0 {
+		return ErrNoKept
 	}
-	if rec.Owner.alive() {
-		_ = syscall.Kill(rec.Owner.PID, syscall.SIGTERM)
-		deadline := time.Now().Add(30 * time.Second)
-		for rec.Owner.alive() && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-		if rec.Owner.alive() {
-			_ = syscall.Kill(rec.Owner.PID, syscall.SIGKILL)
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	stopOwners(found, 30*time.Second)
 	_ = RemoveKept(workspace)
 	return Reap(ctx)
+}
+
+// stopOwners sends SIGTERM to each owner, waits up to grace for all of
+// them to exit, then kills those still running.
+func stopOwners(owners []owner.Owner, grace time.Duration) {
+	for _, o := range owners {
+		_ = syscall.Kill(o.PID, syscall.SIGTERM)
+	}
+	deadline := time.Now().Add(grace)
+	for anyAlive(owners) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, o := range owners {
+		if o.Alive() {
+			_ = syscall.Kill(o.PID, syscall.SIGKILL)
+		}
+	}
+	for i := 0; anyAlive(owners) && i < 40; i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func anyAlive(owners []owner.Owner) bool {
+	return slices.ContainsFunc(owners, owner.Owner.Alive)
 }
 
 // Reap removes whatever dead dblings processes left behind: containers and

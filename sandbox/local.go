@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/shirou/gopsutil/v4/process"
+	"github.com/dblings/dblings/internal/owner"
 )
 
 // localBinaries are the server programs the local provider runs.
@@ -74,23 +74,31 @@ func lookBinary(name string, dirs []string) string {
 }
 
 // localDirPrefix names the temporary directories of the local provider;
-// the reaper looks for them.
+// the reaper looks for them. The owner's tag follows it
+// (dblings-local-<pid>-<started>-<random>), so that a reaper running at
+// the same moment knows a directory's owner from the instant it exists,
+// before owner.json is written.
 const localDirPrefix = "dblings-local-"
 
-// localRecord is written to <dir>/owner.json: who owns the directory and
-// which server processes run in it, so a later run can reap them.
+// localRecord is written to <dir>/owner.json: who owns the directory, the
+// workspace of a kept environment, and which server processes run in it,
+// so a later run can reap them and "env down" can find the keeper.
 type localRecord struct {
-	Owner     owner   `json:"owner"`
-	Processes []owner `json:"processes"`
+	Owner     owner.Owner   `json:"owner"`
+	Workspace string        `json:"workspace,omitempty"`
+	Processes []owner.Owner `json:"processes"`
 }
 
 // localEnv is the running state of one local environment.
 type localEnv struct {
 	dir   string
 	cred  *syscall.Credential
-	mu    sync.Mutex
+	mu    sync.Mutex // guards procs and rec
 	procs []*exec.Cmd
 	rec   localRecord
+	// writing serialises writes of owner.json: servers start in parallel,
+	// and each records itself.
+	writing sync.Mutex
 }
 
 func startLocal(ctx context.Context, cfg Config) (*Env, error) {
@@ -99,8 +107,11 @@ func startLocal(ctx context.Context, cfg Config) (*Env, error) {
 		return nil, &StartError{Provider: Local, Server: "servers", Err: err}
 	}
 	reapLocal()
-	le, err := newLocalEnv()
+	le, err := newLocalEnv(localDirPrefix, cfg.Workspace)
 	if err != nil {
+		if le != nil {
+			_ = le.stop(ctx)
+		}
 		return nil, &StartError{Provider: Local, Server: "servers", Err: err}
 	}
 	env := &Env{Provider: Local, Postgres: make([]Server, cfg.PostgresServers), stop: le.stop}
@@ -121,12 +132,15 @@ func startLocal(ctx context.Context, cfg Config) (*Env, error) {
 	return env, nil
 }
 
-func newLocalEnv() (*localEnv, error) {
-	dir, err := os.MkdirTemp("", localDirPrefix)
+// newLocalEnv makes the environment's directory, named after its owner, and
+// records the owner in it.
+func newLocalEnv(prefix, workspace string) (*localEnv, error) {
+	self := owner.Self()
+	dir, err := os.MkdirTemp("", prefix+self.Tag()+"-")
 	if err != nil {
 		return nil, err
 	}
-	le := &localEnv{dir: dir, rec: localRecord{Owner: self()}}
+	le := &localEnv{dir: dir, rec: localRecord{Owner: self, Workspace: workspace}}
 	// Postgres refuses to run as root, so as root the servers run as the
 	// unprivileged "nobody", which must be able to enter the directory.
 	if os.Geteuid() == 0 {
@@ -158,10 +172,15 @@ func (le *localEnv) mkdir(name string) (string, error) {
 	if err := os.Mkdir(p, 0o700); err != nil {
 		return "", err
 	}
-	if le.cred != nil {
-		return p, os.Chown(p, int(le.cred.Uid), int(le.cred.Gid))
+	return p, le.chown(p)
+}
+
+// chown gives a path to the servers' user when running as root.
+func (le *localEnv) chown(p string) error {
+	if le.cred == nil {
+		return nil
 	}
-	return p, nil
+	return os.Lchown(p, int(le.cred.Uid), int(le.cred.Gid))
 }
 
 // command prepares a server process: its own process group (so a Ctrl-C in
@@ -179,10 +198,7 @@ func (le *localEnv) launch(cmd *exec.Cmd) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	o := owner{PID: cmd.Process.Pid, Host: le.rec.Owner.Host}
-	if p, err := process.NewProcess(int32(o.PID)); err == nil {
-		o.Started, _ = p.CreateTime()
-	}
+	o := owner.Of(cmd.Process.Pid)
 	le.mu.Lock()
 	le.procs = append(le.procs, cmd)
 	le.rec.Processes = append(le.rec.Processes, o)
@@ -190,7 +206,11 @@ func (le *localEnv) launch(cmd *exec.Cmd) error {
 	return le.writeRecord()
 }
 
+// writeRecord replaces owner.json atomically: a reader sees the old record
+// or the new one, never half of one.
 func (le *localEnv) writeRecord() error {
+	le.writing.Lock()
+	defer le.writing.Unlock()
 	le.mu.Lock()
 	b, err := json.Marshal(le.rec)
 	le.mu.Unlock()
@@ -231,31 +251,73 @@ func waitOrKill(cmd *exec.Cmd, grace time.Duration) {
 	}
 }
 
-// reapLocal removes the directories and servers of local environments whose
-// owner is gone (a crash, kill -9).
-func reapLocal() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), localDirPrefix+"*"))
-	for _, dir := range dirs {
-		b, err := os.ReadFile(filepath.Join(dir, "owner.json"))
-		var rec localRecord
-		if err != nil || json.Unmarshal(b, &rec) != nil {
-			// Written at creation; missing only if creation itself crashed.
-			if fi, serr := os.Stat(dir); serr == nil && time.Since(fi.ModTime()) > time.Minute {
-				_ = os.RemoveAll(dir)
-			}
-			continue
-		}
-		if rec.Owner.alive() {
-			continue
-		}
-		for _, p := range rec.Processes {
-			if p.alive() {
-				_ = syscall.Kill(-p.PID, syscall.SIGKILL)
-				_ = syscall.Kill(p.PID, syscall.SIGKILL)
-			}
-		}
-		_ = os.RemoveAll(dir)
+// recordDirs lists the directories of the local provider, and the markers
+// of kept external environments, on this machine.
+func recordDirs() []string {
+	var dirs []string
+	for _, prefix := range []string{localDirPrefix, externalMarkerPrefix} {
+		found, _ := filepath.Glob(filepath.Join(os.TempDir(), prefix+"*"))
+		dirs = append(dirs, found...)
 	}
+	return dirs
+}
+
+func readLocalRecord(dir string) (localRecord, error) {
+	var rec localRecord
+	b, err := os.ReadFile(filepath.Join(dir, "owner.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &rec)
+	}
+	return rec, err
+}
+
+// reapLocal removes the directories and servers of local environments whose
+// owner is gone (a crash, kill -9). Several processes may reap at once:
+// each only removes what a dead owner left, and removing twice is harmless.
+func reapLocal() {
+	for _, dir := range recordDirs() {
+		reapLocalDir(dir)
+	}
+}
+
+func reapLocalDir(dir string) {
+	rec, recErr := readLocalRecord(dir)
+	o, named := owner.ParseTag(strings.TrimPrefix(strings.TrimPrefix(filepath.Base(dir), localDirPrefix), externalMarkerPrefix))
+	switch {
+	case named:
+	case recErr == nil: // a directory made by an older dblings, named at random
+		o = rec.Owner
+	default:
+		// An older dblings's directory whose creation crashed before its
+		// owner.json: give its maker a minute to finish.
+		if fi, err := os.Stat(dir); err == nil && time.Since(fi.ModTime()) > time.Minute {
+			_ = os.RemoveAll(dir)
+		}
+		return
+	}
+	if o.Alive() {
+		return
+	}
+	for _, p := range rec.Processes {
+		if p.Alive() {
+			_ = syscall.Kill(-p.PID, syscall.SIGKILL)
+			_ = syscall.Kill(p.PID, syscall.SIGKILL)
+		}
+	}
+	_ = os.RemoveAll(dir)
+}
+
+// localKeepers lists the live owners of local environments (and external
+// markers) recorded for the workspace.
+func localKeepers(workspace string) []owner.Owner {
+	var owners []owner.Owner
+	for _, dir := range recordDirs() {
+		rec, err := readLocalRecord(dir)
+		if err == nil && rec.Workspace == workspace && rec.Owner.Alive() {
+			owners = append(owners, rec.Owner)
+		}
+	}
+	return owners
 }
 
 // Binary is a program the local provider needs and where it was found

@@ -2,10 +2,12 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,26 +20,29 @@ const readyTimeout = 60 * time.Second
 
 // startPostgresServers initializes one data directory, copies it for the
 // other servers (much cheaper than running initdb again), and starts every
-// server in parallel.
+// server in parallel. Every copy is made before any server starts: a data
+// directory copied from a running server carries its postmaster.pid, and
+// the copy's server then refuses to start ("lock file already exists").
 func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries, password string, out []Server) error {
 	first, err := le.initdb(ctx, bins.InitDB, password)
 	if err != nil {
 		return &StartError{Provider: Local, Server: "postgres", Err: err}
 	}
+	dirs := make([]string, len(out))
 	errs := make([]error, len(out))
+	dirs[0] = first
 	var wg sync.WaitGroup
+	for i := 1; i < len(out); i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); dirs[i], errs[i] = le.copyDir(first, fmt.Sprintf("pg%d", i)) }()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return &StartError{Provider: Local, Server: "postgres", Err: fmt.Errorf("copy the data directory: %w", err)}
+	}
 	for i := range out {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			data := first
-			if i > 0 {
-				if data, errs[i] = le.copyDir(first, fmt.Sprintf("pg%d", i)); errs[i] != nil {
-					return
-				}
-			}
-			out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, data, password)
-		}()
+		go func() { defer wg.Done(); out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password) }()
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -53,11 +58,15 @@ func (le *localEnv) initdb(ctx context.Context, initdb, password string) (string
 	if err != nil {
 		return "", err
 	}
+	// The password file is read by initdb only, so only its user may.
 	pwfile := filepath.Join(le.dir, "pwfile")
-	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o600); err != nil {
 		return "", err
 	}
 	defer os.Remove(pwfile)
+	if err := le.chown(pwfile); err != nil {
+		return "", err
+	}
 	cmd := le.command(initdb, "-D", data, "-U", "postgres", "--pwfile", pwfile,
 		"--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -67,36 +76,33 @@ func (le *localEnv) initdb(ctx context.Context, initdb, password string) (string
 	return data, nil
 }
 
+// portAttempts bounds the retries when a free port is taken by another
+// server (of another environment starting at the same moment) between
+// choosing it and binding it.
+const portAttempts = 5
+
 // runPostgres starts one server on a free loopback port and waits until it
 // answers a query. A port taken between choosing and binding is retried.
+// Only TCP is used: no Unix socket, whose path could exceed the 104 or 108
+// bytes allowed when TMPDIR is long.
 func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password string) (Server, error) {
 	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt < portAttempts; attempt++ {
 		port, err := freePort()
 		if err != nil {
 			return Server{}, err
 		}
 		logPath := data + ".log"
-		logFile, err := os.Create(logPath)
-		if err != nil {
-			return Server{}, err
-		}
 		cmd := le.command(postgres, "-D", data, "-p", strconv.Itoa(port),
-			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+data,
+			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
 			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 			"-c", "max_connections=200")
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		err = le.launch(cmd)
-		logFile.Close()
-		if err != nil {
-			return Server{}, err
-		}
 		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
-		version, err := waitReady(ctx, processAlive(cmd.Process.Pid), func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })
+		srv, err := le.runServer(ctx, cmd, logPath, func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })
 		if err == nil {
-			return Server{URL: url, Version: version}, nil
+			return Server{URL: url, Version: srv}, nil
 		}
-		lastErr = fmt.Errorf("%w\n%s", err, tail(readFile(logPath), 10))
+		lastErr = err
 		if !strings.Contains(readFile(logPath), "could not bind") {
 			break
 		}
@@ -109,28 +115,46 @@ func (le *localEnv) startRedis(ctx context.Context, redisServer, password string
 	if err != nil {
 		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
 	}
-	port, err := freePort()
-	if err != nil {
-		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+	var lastErr error
+	for attempt := 0; attempt < portAttempts; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+		}
+		logPath := filepath.Join(le.dir, "redis.log")
+		cmd := le.command(redisServer, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+			"--requirepass", password, "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no")
+		url := fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", password, port)
+		version, err := le.runServer(ctx, cmd, logPath, func(ctx context.Context) (string, error) { return pingRedis(ctx, url) })
+		if err == nil {
+			return Server{URL: url, Version: version}, nil
+		}
+		lastErr = err
+		if !strings.Contains(readFile(logPath), "in use") {
+			break
+		}
 	}
-	logPath := filepath.Join(le.dir, "redis.log")
+	return Server{}, &StartError{Provider: Local, Server: "redis", Err: lastErr}
+}
+
+// runServer starts a server with its output in logPath and waits until ping
+// answers; the error ends with the log's last lines.
+func (le *localEnv) runServer(ctx context.Context, cmd *exec.Cmd, logPath string, ping func(context.Context) (string, error)) (string, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
+		return "", err
 	}
-	defer logFile.Close()
-	cmd := le.command(redisServer, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--requirepass", password, "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := le.launch(cmd); err != nil {
-		return Server{}, &StartError{Provider: Local, Server: "redis", Err: err}
-	}
-	url := fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", password, port)
-	version, err := waitReady(ctx, processAlive(cmd.Process.Pid), func(ctx context.Context) (string, error) { return pingRedis(ctx, url) })
+	err = le.launch(cmd)
+	logFile.Close()
 	if err != nil {
-		return Server{}, &StartError{Provider: Local, Server: "redis", Err: fmt.Errorf("%w\n%s", err, tail(readFile(logPath), 10))}
+		return "", err
 	}
-	return Server{URL: url, Version: version}, nil
+	version, err := waitReady(ctx, processAlive(cmd.Process.Pid), ping)
+	if err != nil {
+		return "", fmt.Errorf("%w\n%s", err, tail(readFile(logPath), 10))
+	}
+	return version, nil
 }
 
 // waitReady polls ping until it succeeds, the server's process exits
@@ -187,10 +211,7 @@ func (le *localEnv) copyDir(src, name string) (string, error) {
 		} else if err := copyFile(path, target, fi.Mode().Perm()); err != nil {
 			return err
 		}
-		if le.cred != nil {
-			return os.Lchown(target, int(le.cred.Uid), int(le.cred.Gid))
-		}
-		return nil
+		return le.chown(target)
 	})
 	return dst, err
 }

@@ -3,59 +3,34 @@ package sandbox
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/shirou/gopsutil/v4/process"
+
+	"github.com/dblings/dblings/internal/owner"
 )
 
-// owner identifies the process that started servers. A pid alone is not
-// enough: after a crash the pid may be reused, so the start time is kept too.
-type owner struct {
-	PID     int    `json:"pid"`
-	Started int64  `json:"started"` // process creation time, ms since the epoch
-	Host    string `json:"host"`
-}
-
-// self is the owner record of the running process.
-func self() owner {
-	host, _ := os.Hostname()
-	o := owner{PID: os.Getpid(), Host: host}
-	if p, err := process.NewProcess(int32(o.PID)); err == nil {
-		o.Started, _ = p.CreateTime()
-	}
-	return o
-}
-
-// alive reports whether the owning process still runs. An owner from another
-// host is assumed alive: we cannot see its processes, so we leave its
-// servers alone.
-func (o owner) alive() bool {
-	if host, _ := os.Hostname(); o.Host != host {
-		return true
-	}
-	p, err := process.NewProcess(int32(o.PID))
-	if err != nil {
-		return false
-	}
-	started, err := p.CreateTime()
-	return err == nil && started == o.Started
-}
-
-func (o owner) labels() map[string]string {
-	return map[string]string{
+// ownerLabels are the labels that say who started a container, and for a
+// kept environment which workspace it serves (so "env down" finds its
+// keeper even when the workspace's env.json is gone).
+func ownerLabels(o owner.Owner, workspace string) map[string]string {
+	l := map[string]string{
 		labelOwnerPID:     strconv.Itoa(o.PID),
 		labelOwnerStarted: strconv.FormatInt(o.Started, 10),
 		labelOwnerHost:    o.Host,
 		labelCreated:      time.Now().UTC().Format(time.RFC3339),
 	}
+	if workspace != "" {
+		l[LabelWorkspace] = workspace
+	}
+	return l
 }
 
-func ownerFromLabels(l map[string]string) owner {
+func ownerFromLabels(l map[string]string) owner.Owner {
 	pid, _ := strconv.Atoi(l[labelOwnerPID])
 	started, _ := strconv.ParseInt(l[labelOwnerStarted], 10, 64)
-	return owner{PID: pid, Started: started, Host: l[labelOwnerHost]}
+	return owner.Owner{PID: pid, Started: started, Host: l[labelOwnerHost]}
 }
 
 // Labels put on every container, so stale ones can be found and removed.
@@ -65,6 +40,8 @@ const (
 	labelOwnerStarted = "dblings.owner.started"
 	labelOwnerHost    = "dblings.owner.host"
 	labelCreated      = "dblings.created"
+	// LabelWorkspace holds the workspace of a kept environment's containers.
+	LabelWorkspace = "dblings.workspace"
 )
 
 // randomPassword returns a fresh password for one environment.

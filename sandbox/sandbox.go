@@ -5,7 +5,9 @@
 // local (the machine's own initdb/postgres and redis-server binaries) and
 // external (servers given by URL, never started or removed). Whatever a
 // provider starts carries the owner's pid and start time, so a later Start can
-// reap what a crashed process left behind.
+// reap what a crashed process left behind, and for an environment kept by
+// "dblings env up" the workspace it serves, so that its keeper can be found
+// (Keepers) when the workspace's record of it is lost.
 package sandbox
 
 import (
@@ -53,6 +55,11 @@ type Config struct {
 	// Keep leaves the servers running when the process that started them
 	// exits normally (dblings env up); they are still reaped once it is gone.
 	Keep bool
+	// Workspace is the workspace a kept environment serves. It is written
+	// on what the provider starts (a label on each container, the local
+	// servers' owner file, a marker file for external servers), so that the
+	// keeper can be found when the workspace's env.json is lost.
+	Workspace string
 }
 
 // Server is one running server, reachable from this machine.

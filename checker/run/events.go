@@ -49,10 +49,16 @@ func parseEvent(line []byte) Event {
 	return ev
 }
 
-// Limits on what is kept of a check's output (see tail).
+// Limits on what is kept of a check's output (see clip): 1 MB of all of
+// it, and 32 kB of each test's, a quarter from the start, the rest from the
+// end. A check has a few dozen tests; maxTests more can only be made up by
+// output that imitates go test's "=== RUN" lines, and are not tracked.
 const (
-	keepAll     = 256 << 10
-	keepPerTest = 32 << 10
+	keepAllHead     = 256 << 10
+	keepAllTail     = 768 << 10
+	keepPerTestHead = 8 << 10
+	keepPerTestTail = 24 << 10
+	maxTests        = 1000
 )
 
 // testLog collects the events of one check run: each test's end and output,
@@ -60,19 +66,19 @@ const (
 type testLog struct {
 	order []string
 	tests map[string]*testState
-	all   *tail
+	all   *clip
 }
 
 type testState struct {
 	end    Action
-	output *tail
+	output *clip
 	// finished is set by the test's own "--- PASS/FAIL/SKIP" line; a test
 	// that ends without it was cut short by the process exiting.
 	finished bool
 }
 
 func newTestLog() *testLog {
-	return &testLog{tests: map[string]*testState{}, all: newTail(keepAll)}
+	return &testLog{tests: map[string]*testState{}, all: newClip(keepAllHead, keepAllTail)}
 }
 
 func (l *testLog) add(ev Event) {
@@ -83,8 +89,11 @@ func (l *testLog) add(ev Event) {
 		return
 	}
 	t := l.tests[ev.Test]
+	if t == nil && len(l.tests) >= maxTests {
+		return
+	}
 	if t == nil {
-		t = &testState{output: newTail(keepPerTest)}
+		t = &testState{output: newClip(keepPerTestHead, keepPerTestTail)}
 		l.tests[ev.Test] = t
 		l.order = append(l.order, ev.Test)
 	}

@@ -5,45 +5,59 @@ import (
 	"fmt"
 )
 
-// tail keeps the last max bytes written to it. A learner's code that prints
-// in an endless loop must not fill the runner's memory, and what explains a
-// crash (the panic and its stack) comes last.
-type tail struct {
-	max     int
-	buf     []byte
-	dropped int
+// clip keeps the first head and the last tail bytes written to it, and
+// counts what fell between. A learner's code that prints in an endless loop
+// must not fill the runner's memory; what it printed first (often the first
+// error) and what came last (a panic and its stacks) are what explain a
+// verdict.
+type clip struct {
+	head, tail int
+	first      []byte // up to head bytes
+	last       []byte // the latest bytes; trimmed to tail when twice over
+	total      int64
 }
 
-func newTail(max int) *tail { return &tail{max: max} }
+func newClip(head, tail int) *clip { return &clip{head: head, tail: tail} }
 
-func (t *tail) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
+func (c *clip) Write(p []byte) (int, error) {
+	n := len(p)
+	c.total += int64(n)
+	if room := c.head - len(c.first); room > 0 {
+		k := min(room, len(p))
+		c.first = append(c.first, p[:k]...)
+		p = p[k:]
+	}
+	c.last = append(c.last, p...)
 	// Trim only when twice over the limit, so the copy is amortised.
-	if len(t.buf) > 2*t.max {
-		cut := len(t.buf) - t.max
-		t.dropped += cut
-		t.buf = append(t.buf[:0], t.buf[cut:]...)
+	if len(c.last) > 2*c.tail {
+		c.last = append(c.last[:0], c.last[len(c.last)-c.tail:]...)
 	}
-	return len(p), nil
+	return n, nil
 }
 
-// String returns the kept bytes, starting at a line boundary, with a note of
-// how much was cut.
-func (t *tail) String() string {
-	kept := t.buf
-	dropped := t.dropped
-	if len(kept) > t.max {
-		dropped += len(kept) - t.max
-		kept = kept[len(kept)-t.max:]
+// String returns what was kept. When something was left out, the head ends
+// and the tail starts at a line boundary, and a line between says how many
+// bytes are missing.
+func (c *clip) String() string {
+	last := c.last
+	if len(last) > c.tail {
+		last = last[len(last)-c.tail:]
 	}
+	dropped := c.total - int64(len(c.first)) - int64(len(last))
 	if dropped == 0 {
-		return string(kept)
+		return string(c.first) + string(last)
 	}
-	if i := bytes.IndexByte(kept, '\n'); i >= 0 {
-		dropped += i + 1
-		kept = kept[i+1:]
+	first := c.first
+	if i := bytes.LastIndexByte(first, '\n'); i >= 0 {
+		dropped += int64(len(first) - i - 1)
+		first = first[:i+1]
 	}
-	return fmt.Sprintf("[… %d bytes of earlier output cut]\n%s", dropped, kept)
+	if i := bytes.IndexByte(last, '\n'); i >= 0 {
+		dropped += int64(i + 1)
+		last = last[i+1:]
+	}
+	return fmt.Sprintf("%s[… %d bytes of output left out: the first %d and the last %d are kept]\n%s",
+		first, dropped, len(first), len(last), last)
 }
 
 // lineWriter calls fn with each complete line written to it (without the

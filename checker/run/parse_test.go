@@ -125,15 +125,30 @@ func TestFindCrash(t *testing.T) {
 	}
 }
 
-func TestTailKeepsTheEnd(t *testing.T) {
-	tl := newTail(12)
-	for range 100 {
-		tl.Write([]byte("0123\n"))
+func TestClipKeepsHeadAndTail(t *testing.T) {
+	tests := []struct {
+		name   string
+		writes []string
+		want   string
+	}{
+		{"all fits", []string{"ab\n", "cd\n"}, "ab\ncd\n"},
+		{"exactly the limits", []string{"first\n", "0123456789\n"}, "first\n0123456789\n"},
+		{"the middle is left out at line boundaries",
+			append(append([]string{"first line\n"}, slices.Repeat([]string{"0123\n"}, 100)...), "last\n"),
+			"first line\n[… 495 bytes of output left out: the first 11 and the last 10 are kept]\n0123\nlast\n"},
+		{"one long write", []string{"head\n" + strings.Repeat("x", 1000) + "\nend\n"},
+			"head\n[… 1001 bytes of output left out: the first 5 and the last 4 are kept]\nend\n"},
 	}
-	tl.Write([]byte("last\n"))
-	got := tl.String()
-	if !strings.HasSuffix(got, "0123\nlast\n") || !strings.HasPrefix(got, "[… 495 bytes of earlier output cut]\n") {
-		t.Errorf("tail = %q", got)
+	for _, tt := range tests {
+		c := newClip(12, 12)
+		for _, w := range tt.writes {
+			if n, err := c.Write([]byte(w)); n != len(w) || err != nil {
+				t.Fatalf("%s: Write = %d, %v", tt.name, n, err)
+			}
+		}
+		if got := c.String(); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -59,9 +59,14 @@ func runDoctor(ctx context.Context, f *Factory) error {
 	}
 
 	if ws, err := f.Workspace(); err == nil {
-		if env, err := sandbox.LoadKept(ctx, ws); err == nil {
+		env, err := sandbox.LoadKept(ctx, ws)
+		keepers := sandbox.Keepers(ctx, ws)
+		switch {
+		case err == nil:
 			line(true, "kept environment", fmt.Sprintf("%s, running (dblings env status)", env.Provider))
-		} else {
+		case len(keepers) > 0:
+			line(false, "kept environment", fmt.Sprintf("its servers do not answer or its record is lost, keeper pid %s still runs: dblings env up replaces it, dblings env down stops it", joinInts(keepers)))
+		default:
 			line(true, "kept environment", "none (dblings env up starts one)")
 		}
 	}

@@ -9,11 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/sandbox"
 )
 
@@ -64,13 +67,24 @@ func runEnvUp(ctx context.Context, f *Factory, opts *envUpOptions) error {
 	if _, err := f.SandboxConfig(opts.servers); err != nil {
 		return err
 	}
+	unlock, err := lockEnv(ws)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if env, err := sandbox.LoadKept(ctx, ws); err == nil {
+		reapChecks(ctx, env)
 		fmt.Fprintf(f.IO.Out, "An environment is already running (%s).\n", env.Provider)
 		printEnv(f, env, false)
 		return nil
 	}
+	if err := replaceDeadKeepers(ctx, f, ws); err != nil {
+		return err
+	}
+	reapChecks(ctx, nil)
 	if opts.foreground {
 		return keepEnvironment(ctx, f, ws, opts.servers, func(env *sandbox.Env) {
+			unlock() // ready: another "env up" may now find it
 			printEnv(f, env, false)
 			fmt.Fprintln(f.IO.Out, "Press Ctrl-C to stop the servers.")
 		})
@@ -78,13 +92,56 @@ func runEnvUp(ctx context.Context, f *Factory, opts *envUpOptions) error {
 	return startKeeper(ctx, f, ws, opts.servers)
 }
 
+// lockEnv makes "env up" and "env down" in one workspace take turns: a
+// second "env up" started while the first is still starting would take
+// the first's keeper for a dead one and stop it. The lock is a file lock,
+// so the kernel releases it when its holder dies. unlock may be called
+// more than once.
+func lockEnv(ws string) (unlock func(), err error) {
+	path := filepath.Join(ws, ".dblings", "env.lock")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	var once sync.Once
+	return func() { once.Do(func() { f.Close() }) }, nil
+}
+
+// replaceDeadKeepers stops the keepers of the workspace's environment when
+// it cannot be used: its servers do not answer, or its env.json is lost
+// and the keeper runs on, holding servers nobody can reach.
+func replaceDeadKeepers(ctx context.Context, f *Factory, ws string) error {
+	pids := sandbox.Keepers(ctx, ws)
+	if len(pids) == 0 {
+		return nil
+	}
+	fmt.Fprintf(f.IO.Out, "Replacing the environment of this workspace: it does not answer or its record is lost (keeper pid %s).\n", joinInts(pids))
+	if err := sandbox.StopKept(ctx, ws); err != nil && !errors.Is(err, sandbox.ErrNoKept) {
+		return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf("could not stop the old environment: %w", err)}
+	}
+	return nil
+}
+
+// reapChecks removes what checks killed before they could clean up left
+// behind: their processes and folders, and with env their clone databases.
+// It never fails a command: whatever it cannot remove now, the next
+// check's start tries again.
+func reapChecks(ctx context.Context, env *sandbox.Env) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_ = run.Reap(ctx, env)
+}
+
 // startKeeper runs "dblings env serve" as a detached process and waits until
 // it has recorded a ready environment, or failed.
 func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error {
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
 	logPath := filepath.Join(ws, ".dblings", "env.log")
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return err
@@ -94,12 +151,11 @@ func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error 
 		return err
 	}
 	defer logFile.Close()
-	args := append([]string{"env", "serve", "--postgres-servers", strconv.Itoa(servers)}, f.globalArgs(ws)...)
-	keeper := exec.Command(exe, args...)
+	keeper, err := f.keeperCommand(ws, servers)
+	if err != nil {
+		return err
+	}
 	keeper.Stdout, keeper.Stderr = logFile, logFile
-	// Its own session: closing the terminal or Ctrl-C in it leaves the
-	// keeper running; "env down" stops it.
-	keeper.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := keeper.Start(); err != nil {
 		return err
 	}
@@ -117,7 +173,11 @@ func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error 
 		select {
 		case <-exited:
 			log, _ := os.ReadFile(logPath)
-			return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf("the environment did not start:\n%s", log)}
+			code := ExitEnvironment
+			if keeper.ProcessState.ExitCode() == ExitUsage { // a malformed URL, say
+				code = ExitUsage
+			}
+			return &ExitError{Code: code, Err: fmt.Errorf("the environment did not start:\n%s", log)}
 		case <-ctx.Done():
 			// Interrupted while starting: the keeper removes what it started.
 			_ = keeper.Process.Signal(syscall.SIGTERM)
@@ -128,19 +188,26 @@ func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error 
 	}
 }
 
-// globalArgs repeats the global flags for a child dblings process.
-func (f *Factory) globalArgs(ws string) []string {
-	args := []string{"--workspace", ws}
+// keeperCommand prepares "dblings env serve" for the workspace, in a
+// session of its own: closing the terminal or Ctrl-C in it leaves the
+// keeper running; "env down" stops it. The server URLs reach it through
+// its environment, never its command line: every local user can read a
+// process's arguments (ps), while its environment is its owner's only.
+func (f *Factory) keeperCommand(ws string, servers int) (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"env", "serve", "--postgres-servers", strconv.Itoa(servers), "--workspace", ws}
 	if f.envName != "" {
 		args = append(args, "--env", f.envName)
 	}
-	for _, u := range f.pgURLs {
-		args = append(args, "--pg-url", u)
-	}
-	if f.redisURL != "" {
-		args = append(args, "--redis-url", f.redisURL)
-	}
-	return args
+	keeper := exec.Command(exe, args...)
+	keeper.Env = append(os.Environ(),
+		"DBLINGS_PG_URL="+strings.Join(f.pgURLs, ","),
+		"DBLINGS_REDIS_URL="+f.redisURL)
+	keeper.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	return keeper, nil
 }
 
 func newEnvServeCmd(f *Factory) *cobra.Command {
@@ -165,17 +232,27 @@ func newEnvServeCmd(f *Factory) *cobra.Command {
 }
 
 // keepEnvironment starts an environment, records it for the workspace, and
-// holds it until the context ends (SIGINT, SIGTERM), then removes it.
+// holds it until the context ends (SIGINT, SIGTERM), then removes it. What
+// it starts carries the workspace, so its keeper can be found without the
+// record.
 func keepEnvironment(ctx context.Context, f *Factory, ws string, servers int, ready func(*sandbox.Env)) error {
 	cfg, err := f.SandboxConfig(servers)
 	if err != nil {
 		return err
 	}
+	cfg.Keep, cfg.Workspace = true, ws
 	env, err := sandbox.Start(ctx, cfg)
 	defer func() { _ = env.Stop(context.WithoutCancel(ctx)) }()
+	var usage *sandbox.UsageError
+	if errors.As(err, &usage) {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
 	if err != nil {
 		return environmentError(err)
 	}
+	// External servers outlive environments: clones of killed checks may
+	// wait there.
+	reapChecks(ctx, env)
 	if err := sandbox.SaveKept(ws, env); err != nil {
 		return err
 	}
@@ -189,43 +266,70 @@ func newEnvStatusCmd(f *Factory) *cobra.Command {
 	var showURLs bool
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show the kept environment; exit status 1 when none runs",
+		Short: "Show the kept environment; exit status 1 when none runs or its servers do not answer",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ws, err := f.Workspace()
 			if err != nil {
 				return err
 			}
-			rec, err := sandbox.ReadKept(ws)
-			if err != nil || !rec.OwnerAlive() {
-				fmt.Fprintln(f.IO.Out, "No environment is running in this workspace. Start one with: dblings env up")
-				return &ExitError{Code: ExitFailed}
-			}
-			health := "ready"
-			if err := rec.Ping(cmd.Context()); err != nil {
-				health = "not answering: " + err.Error()
-			}
-			fmt.Fprintf(f.IO.Out, "Environment: %s, %s, keeper pid %d, up %s\n",
-				rec.Provider, health, rec.OwnerPID(), time.Since(rec.StartedAt).Round(time.Second))
-			printEnv(f, &rec.Env, showURLs)
-			return nil
+			return envStatus(cmd.Context(), f, ws, showURLs)
 		},
 	}
 	cmd.Flags().BoolVar(&showURLs, "urls", false, "print the connection URLs with their passwords")
 	return cmd
 }
 
+func envStatus(ctx context.Context, f *Factory, ws string, showURLs bool) error {
+	rec, err := sandbox.ReadKept(ws)
+	if err != nil || !rec.OwnerAlive() {
+		if pids := sandbox.Keepers(ctx, ws); len(pids) > 0 {
+			fmt.Fprintf(f.IO.Out, "The record of this workspace's environment (%s) is lost, but its keeper still runs (pid %s).\n"+
+				"Stop it with: dblings env down; or replace it with: dblings env up\n", sandbox.KeptPath(ws), joinInts(pids))
+			return &ExitError{Code: ExitFailed}
+		}
+		fmt.Fprintln(f.IO.Out, "No environment is running in this workspace. Start one with: dblings env up")
+		return &ExitError{Code: ExitFailed}
+	}
+	health, pingErr := "ready", rec.Ping(ctx)
+	if pingErr != nil {
+		health = "not answering: " + pingErr.Error()
+	}
+	fmt.Fprintf(f.IO.Out, "Environment: %s, %s, keeper pid %d, up %s\n",
+		rec.Provider, health, rec.OwnerPID(), time.Since(rec.StartedAt).Round(time.Second))
+	printEnv(f, &rec.Env, showURLs)
+	if pingErr != nil {
+		fmt.Fprintln(f.IO.Out, "Replace it with: dblings env up")
+		return &ExitError{Code: ExitFailed}
+	}
+	return nil
+}
+
 func newEnvDownCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "down",
 		Short: "Stop the kept environment and remove its servers",
-		Args:  cobra.NoArgs,
+		Long: `Stop the kept environment and remove its servers, also when its record
+(.dblings/env.json) is lost: the keeper is found through what its servers
+carry. What checks killed on the way left behind (clone databases, folders,
+processes) is removed too.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ws, err := f.Workspace()
 			if err != nil {
 				return err
 			}
-			err = sandbox.StopKept(cmd.Context(), ws)
+			ctx := cmd.Context()
+			unlock, err := lockEnv(ws)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			if rec, err := sandbox.ReadKept(ws); err == nil {
+				reapChecks(ctx, &rec.Env) // external servers outlive the keeper
+			}
+			err = sandbox.StopKept(ctx, ws)
+			reapChecks(ctx, nil)
 			if errors.Is(err, sandbox.ErrNoKept) {
 				fmt.Fprintln(f.IO.Out, "No environment was running.")
 				return nil
@@ -237,6 +341,14 @@ func newEnvDownCmd(f *Factory) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
 }
 
 func printEnv(f *Factory, env *sandbox.Env, showURLs bool) {
