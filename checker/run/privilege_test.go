@@ -18,6 +18,10 @@ import (
 // servers is judged as if nothing had happened.
 func TestLearnerCodeHasNoPrivileges(t *testing.T) {
 	env := testenv.Start(t, 1)
+	// The dblings process may hold superuser settings of its own (external
+	// servers given by environment variables, libpq's variables).
+	t.Setenv("DBLINGS_PG_URL", "postgres://postgres:judge-secret@127.0.0.1:1/postgres")
+	t.Setenv("PGPASSWORD", "judge-secret")
 	ws := newWorkspace(t)
 	opts := options(t, ws, env)
 	opts.Replace = answer(t, "privileged.go")
@@ -37,6 +41,10 @@ func TestLearnerCodeHasNoPrivileges(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the learner's code was not stopped: want %q in\n%s", want, msg)
 		}
+	}
+
+	if strings.Contains(msg, "found the judge's secret") {
+		t.Errorf("the check's environment holds the judge's credentials:\n%s", msg)
 	}
 
 	ctx := context.Background()

@@ -50,11 +50,18 @@ func makeCheckDir() (string, error) {
 }
 
 // checkEnviron is the environment of the check's processes: this process's
-// own, the marker that the sweeps find them by, and GOTMPDIR inside the
-// folder, so that a compile killed half-way leaves its work files nowhere
-// else.
+// own without dblings' settings and libpq's (they may carry the servers'
+// superuser URLs and passwords, which the learner's code must never see),
+// the marker that the sweeps find them by, and GOTMPDIR inside the folder,
+// so that a compile killed half-way leaves its work files nowhere else.
 func checkEnviron(dir string) []string {
-	return append(os.Environ(), envRunDir+"="+dir, "GOTMPDIR="+dir)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DBLINGS_") && !strings.HasPrefix(kv, "PG") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, envRunDir+"="+dir, "GOTMPDIR="+dir)
 }
 
 // cloneOwner marks the clones this process makes with its owner code.

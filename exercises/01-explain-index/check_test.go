@@ -5,6 +5,7 @@ package explainindex
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,27 +23,127 @@ const (
 	minSpeedup    = 5
 )
 
+// newestPosts is the check's own copy of the author page's query: the
+// task is an index for this query, so the check plans and times this one,
+// whatever the exercise file's NewestPostsQuery says.
+const newestPosts = `SELECT id, title, created_at
+FROM posts
+WHERE author_id = $1
+ORDER BY created_at DESC
+LIMIT 20`
+
 func TestExplainIndex(t *testing.T) {
 	c := checker.New(t)
 	ctx := c.Ctx()
 	author := int64(fixtures.BlogHotAuthor)
+	quiet := quietAuthor(c, ctx, author)
 
-	before, err := checker.Explain(ctx, c.Admin(), NewestPostsQuery, author)
+	before, err := checker.Explain(ctx, c.Admin(), newestPosts, author)
 	c.RequireNoError("plan before your migration", err)
 	existing := indexNames(c, ctx)
+	definitions := catalogDefinitions(c, ctx)
 
 	c.RequireNoError("your migration runs", Migrate(ctx, c.Pool()))
 
-	after, err := checker.Explain(ctx, c.Admin(), NewestPostsQuery, author)
+	after, err := checker.Explain(ctx, c.Admin(), newestPosts, author)
 	c.RequireNoError("plan after your migration", err)
 	plans := checker.Evidence{PlanBefore: before, PlanAfter: after}
 
+	assertQueryUnchanged(c)
+	assertNothingDropped(c, ctx, definitions)
 	assertNoSeqScan(c, after, plans)
 	assertLeadingColumn(c, ctx, after, plans)
 	assertNoSort(c, after, plans)
 	assertFewerBuffers(c, before, after, plans)
+	assertEveryAuthor(c, ctx, quiet)
 	assertNoUselessIndexes(c, ctx, existing, after)
 	assertFaster(c, ctx, author)
+}
+
+// quietAuthor is an author with a handful of posts, read from the data:
+// an index fitted to the hot author alone must not pass.
+func quietAuthor(c *checker.Check, ctx context.Context, hot int64) int64 {
+	var quiet int64
+	c.RequireNoError("find a quiet author", c.Admin().QueryRow(ctx, `SELECT author_id FROM posts
+		WHERE author_id <> $1 GROUP BY author_id HAVING count(*) BETWEEN 3 AND 50
+		ORDER BY author_id LIMIT 1`, hot).Scan(&quiet))
+	return quiet
+}
+
+// assertQueryUnchanged: the lesson gives the query; an answer that edits
+// it answers another question.
+func assertQueryUnchanged(c *checker.Check) {
+	ok := checker.OneLine(NewestPostsQuery) == checker.OneLine(newestPosts)
+	msg := "NewestPostsQuery is the query the lesson gave"
+	if !ok {
+		msg = fmt.Sprintf("NewestPostsQuery was changed to %q; the page needs the query as given, and your task is the index that makes it fast (dblings reset explain-index restores the stub)",
+			checker.OneLine(NewestPostsQuery))
+	}
+	c.Assert("the given query is unchanged", ok, msg, checker.Evidence{})
+}
+
+// catalogDefinitions lists the definitions of the indexes and constraints
+// of the blog's tables.
+func catalogDefinitions(c *checker.Check, ctx context.Context) map[string]string {
+	rows, err := c.Admin().Query(ctx, `
+		SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+		WHERE indrelid IN ('posts'::regclass, 'users'::regclass)
+		UNION ALL
+		SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid IN ('posts'::regclass, 'users'::regclass)`)
+	c.RequireNoError("read the indexes and constraints", err)
+	defs := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		c.RequireNoError("read the indexes and constraints", rows.Scan(&name, &def))
+		defs[name] = def
+	}
+	c.RequireNoError("read the indexes and constraints", rows.Err())
+	return defs
+}
+
+// assertNothingDropped: a migration adds what the query needs; it must
+// not drop or change an index or constraint others rely on.
+func assertNothingDropped(c *checker.Check, ctx context.Context, before map[string]string) {
+	after := catalogDefinitions(c, ctx)
+	var lost []string
+	for name, def := range before {
+		if after[name] != def {
+			lost = append(lost, name+" ("+def+")")
+		}
+	}
+	slices.Sort(lost)
+	msg := "every index and constraint that was there is still there"
+	if len(lost) > 0 {
+		msg = fmt.Sprintf("your migration dropped or changed %s; other queries and the data's integrity rely on them, so a migration for one query only adds", strings.Join(lost, ", "))
+	}
+	c.Assert("existing indexes and constraints kept", len(lost) == 0, msg, checker.Evidence{Details: map[string]any{"lost": lost}})
+}
+
+// assertEveryAuthor plans the page of a quiet author too: the index must
+// serve the page of any author, not only the one the check times.
+func assertEveryAuthor(c *checker.Check, ctx context.Context, quiet int64) {
+	plan, err := checker.Explain(ctx, c.Admin(), newestPosts, quiet)
+	c.RequireNoError("plan the page of a quiet author", err)
+	leading := false
+	for _, name := range postsIndexes(plan) {
+		cols, err := checker.IndexColumns(ctx, c.Admin(), name)
+		leading = leading || (err == nil && len(cols) > 0 && cols[0].Name == "author_id")
+	}
+	ok := leading && len(plan.SeqScans("posts")) == 0
+	msg := fmt.Sprintf("the page of author %d, who wrote a handful of posts, uses the same index", quiet)
+	if !ok {
+		how := "it uses no index"
+		if used := plan.IndexesUsed(); len(used) > 0 {
+			how = "it uses " + strings.Join(used, ", ")
+		}
+		if len(plan.SeqScans("posts")) > 0 {
+			how = "a Seq Scan reads the whole table"
+		}
+		msg = fmt.Sprintf("the page of author %d, who wrote a handful of posts, does not use an index leading with author_id (%s): an index fitted to one author, such as a partial index, serves that author only",
+			quiet, how)
+	}
+	c.Assert("the index serves every author", ok, msg, checker.Evidence{PlanAfter: plan})
 }
 
 func assertNoSeqScan(c *checker.Check, after *checker.Plan, ev checker.Evidence) {
@@ -141,11 +242,11 @@ func assertFaster(c *checker.Check, ctx context.Context, author int64) {
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, NewestPostsQuery, pgx.QueryExecModeExec, author)
+		_, err = tx.Exec(ctx, newestPosts, pgx.QueryExecModeExec, author)
 		return err
 	}
 	withIndex := func(ctx context.Context) error {
-		_, err := c.Admin().Exec(ctx, NewestPostsQuery, pgx.QueryExecModeExec, author)
+		_, err := c.Admin().Exec(ctx, newestPosts, pgx.QueryExecModeExec, author)
 		return err
 	}
 	// The table scan takes tens of milliseconds every time: five samples

@@ -20,10 +20,6 @@ import (
 	"github.com/dblings/dblings/sandbox"
 )
 
-// defaultKeptServers is how many Postgres servers "env up" starts: enough
-// for every lesson (sharding needs three).
-const defaultKeptServers = 3
-
 type envUpOptions struct {
 	servers    int
 	foreground bool
@@ -48,10 +44,17 @@ func newEnvUpCmd(f *Factory) *cobra.Command {
 		Short: "Start servers that outlive this command",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("postgres-servers") {
+				catalog, err := f.Catalog()
+				if err != nil {
+					return err
+				}
+				opts.servers = catalog.PostgresServers()
+			}
 			return runEnvUp(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.servers, "postgres-servers", defaultKeptServers, "how many Postgres servers to start")
+	cmd.Flags().IntVar(&opts.servers, "postgres-servers", 0, "how many Postgres servers to start (default: as many as the lessons need, from their manifests)")
 	cmd.Flags().BoolVar(&opts.foreground, "foreground", false, "stay in the foreground and stop the servers on Ctrl-C")
 	return cmd
 }
@@ -211,7 +214,7 @@ func (f *Factory) keeperCommand(ws string, servers int) (*exec.Cmd, error) {
 }
 
 func newEnvServeCmd(f *Factory) *cobra.Command {
-	servers := defaultKeptServers
+	servers := 1
 	cmd := &cobra.Command{
 		Use:    "serve",
 		Short:  "Run an environment in the foreground and record it (used by env up)",
@@ -227,7 +230,7 @@ func newEnvServeCmd(f *Factory) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().IntVar(&servers, "postgres-servers", defaultKeptServers, "how many Postgres servers to start")
+	cmd.Flags().IntVar(&servers, "postgres-servers", servers, "how many Postgres servers to start")
 	return cmd
 }
 
