@@ -134,6 +134,17 @@ func (e *TimingError) Error() string {
 
 func (e *TimingError) Unwrap() error { return e.Err }
 
+// FirstLine is the first line of s with surrounding space trimmed, or
+// fallback when s is blank.
+func FirstLine(s, fallback string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return fallback
+	}
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
 // OneLine folds whitespace runs (newlines included) into single spaces, so
 // SQL fits on one line of a message.
 func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -25,9 +25,6 @@ const (
 	Local    Provider = "local"
 )
 
-// Providers lists the valid provider names, for help texts and errors.
-var Providers = []Provider{Docker, Local, External}
-
 // ParseProvider turns a flag value into a Provider; "" and "auto" mean auto.
 func ParseProvider(s string) (Provider, error) {
 	switch s {

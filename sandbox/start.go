@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -54,6 +53,3 @@ func choose(ctx context.Context, cfg Config) (Provider, error) {
 
 // Choose reports which provider auto-selection would pick, for doctor.
 func Choose(ctx context.Context, cfg Config) (Provider, error) { return choose(ctx, cfg) }
-
-// errJoin joins cleanup errors, ignoring nils.
-func errJoin(errs ...error) error { return errors.Join(errs...) }

@@ -18,9 +18,9 @@ import (
 // a busy two-core machine; a warm build takes about a second.
 const compileLimit = 5 * time.Minute
 
-// Build is a lesson's check compiled and ready to run (or the compile
-// error that stopped it). Build.Run runs it; Close removes its files.
-type Build struct {
+// build is a lesson's check compiled and ready to run (or the compile
+// error that stopped it). build.Run runs it; Close removes its files.
+type build struct {
 	lesson  lessons.Lesson
 	opts    Options
 	dir     string // temporary: the overlay files and the test binary
@@ -33,16 +33,16 @@ type Build struct {
 	done *Result
 }
 
-// Compile builds the test binary of a lesson's check with go test -c,
+// compile builds the test binary of a lesson's check with go test -c,
 // laying the pristine check and checker files (and, by mode, the stub or the
 // solution) over the workspace. Compiling touches no database, so one
 // lesson can compile while another runs. The error is for bad options or a
 // cancelled ctx; a learner's compile error is a result.
-func Compile(ctx context.Context, l lessons.Lesson, opts Options) (*Build, error) {
+func compile(ctx context.Context, l lessons.Lesson, opts Options) (*build, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	b := &Build{lesson: l, opts: opts, started: time.Now()}
+	b := &build{lesson: l, opts: opts, started: time.Now()}
 	opts.progress(PhaseCompiling)
 	dir, err := makeCheckDir()
 	if err != nil {
@@ -83,7 +83,7 @@ func (o Options) validate() error {
 }
 
 // goTestC runs the compile phase and records its verdict when it fails.
-func (b *Build) goTestC(ctx context.Context, overlayFile string) error {
+func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	cctx, cancel := context.WithTimeout(ctx, compileLimit)
 	defer cancel()
 	var lines []string
@@ -138,9 +138,9 @@ func compileMessage(diags []Diagnostic) string {
 func buildLine(line []byte) []string {
 	ev := parseEvent(line)
 	switch {
-	case ev.Action == ActionBuildOutput:
+	case ev.Action == actionBuildOutput:
 		return strings.Split(strings.TrimSuffix(ev.Output, "\n"), "\n")
-	case ev.Action == ActionOutput && ev.Package == "" && ev.ImportPath == "":
+	case ev.Action == actionOutput && ev.Package == "" && ev.ImportPath == "":
 		return []string{strings.TrimSuffix(ev.Output, "\n")}
 	}
 	return nil
@@ -153,7 +153,7 @@ func buildLine(line []byte) []string {
 // command shortens paths by cutting the workspace path off as a string
 // prefix: with the workspace /tmp/dblings, /tmp/dblings-check-1/overlay/…
 // comes out as ".-check-1/overlay/…".
-func (b *Build) relPath(p string) string {
+func (b *build) relPath(p string) string {
 	slashed := filepath.ToSlash(p)
 	for file, target := range b.origins {
 		if strings.HasSuffix(slashed, "/overlay/"+filepath.Base(file)) {
@@ -172,7 +172,7 @@ func (b *Build) relPath(p string) string {
 }
 
 // result starts a Result for this build.
-func (b *Build) result(v Verdict, msg string) *Result {
+func (b *build) result(v Verdict, msg string) *Result {
 	return &Result{
 		Lesson:  b.lesson,
 		Mode:    b.opts.Mode,
@@ -184,7 +184,7 @@ func (b *Build) result(v Verdict, msg string) *Result {
 }
 
 // Close removes the build's files. It is safe to call more than once.
-func (b *Build) Close() error {
+func (b *build) Close() error {
 	if b == nil || b.dir == "" {
 		return nil
 	}

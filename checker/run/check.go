@@ -26,7 +26,7 @@ import (
 // or a cancelled ctx; every verdict, including an environment failure, is
 // a Result.
 func Check(ctx context.Context, l lessons.Lesson, opts Options) (*Result, error) {
-	b, err := Compile(ctx, l, opts)
+	b, err := compile(ctx, l, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func Series(ctx context.Context, jobs []Job, done func(Job, *Result)) ([]*Result
 }
 
 type compiled struct {
-	build *Build
+	build *build
 	err   error
 }
 
@@ -87,7 +87,7 @@ type compiled struct {
 func compileAll(ctx context.Context, jobs []Job, out chan<- compiled) {
 	defer close(out)
 	for _, job := range jobs {
-		b, err := Compile(ctx, job.Lesson, job.Options)
+		b, err := compile(ctx, job.Lesson, job.Options)
 		select {
 		case out <- compiled{b, err}:
 		case <-ctx.Done():

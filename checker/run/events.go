@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// Event is one line of go test -json (test2json) output. Build events
+// event is one line of go test -json (test2json) output. Build events
 // (build-output, build-fail) carry ImportPath instead of Package.
-type Event struct {
+type event struct {
 	Time       time.Time `json:",omitempty"`
-	Action     Action
+	Action     action
 	Package    string  `json:",omitempty"`
 	ImportPath string  `json:",omitempty"`
 	Test       string  `json:",omitempty"`
@@ -18,33 +18,33 @@ type Event struct {
 	Output     string  `json:",omitempty"`
 }
 
-// Action is what an Event reports.
-type Action string
+// action is what an event reports.
+type action string
 
 // The actions test2json emits.
 const (
-	ActionStart       Action = "start"
-	ActionRun         Action = "run"
-	ActionPause       Action = "pause"
-	ActionCont        Action = "cont"
-	ActionPass        Action = "pass"
-	ActionFail        Action = "fail"
-	ActionSkip        Action = "skip"
-	ActionOutput      Action = "output"
-	ActionBench       Action = "bench"
-	ActionBuildOutput Action = "build-output"
-	ActionBuildFail   Action = "build-fail"
+	actionStart       action = "start"
+	actionRun         action = "run"
+	actionPause       action = "pause"
+	actionCont        action = "cont"
+	actionPass        action = "pass"
+	actionFail        action = "fail"
+	actionSkip        action = "skip"
+	actionOutput      action = "output"
+	actionBench       action = "bench"
+	actionBuildOutput action = "build-output"
+	actionBuildFail   action = "build-fail"
 )
 
-// IsTerminal reports whether the action ends a test or package.
-func (a Action) IsTerminal() bool { return a == ActionPass || a == ActionFail || a == ActionSkip }
+// isTerminal reports whether the action ends a test or package.
+func (a action) isTerminal() bool { return a == actionPass || a == actionFail || a == actionSkip }
 
 // parseEvent decodes one line; a line that is not an event becomes an
 // output event, so nothing the process printed is lost.
-func parseEvent(line []byte) Event {
-	var ev Event
+func parseEvent(line []byte) event {
+	var ev event
 	if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &ev) != nil || ev.Action == "" {
-		return Event{Action: ActionOutput, Output: string(line) + "\n"}
+		return event{Action: actionOutput, Output: string(line) + "\n"}
 	}
 	return ev
 }
@@ -70,7 +70,7 @@ type testLog struct {
 }
 
 type testState struct {
-	end    Action
+	end    action
 	output *clip
 	// finished is set by the test's own "--- PASS/FAIL/SKIP" line; a test
 	// that ends without it was cut short by the process exiting.
@@ -81,7 +81,7 @@ func newTestLog() *testLog {
 	return &testLog{tests: map[string]*testState{}, all: newClip(keepAllHead, keepAllTail)}
 }
 
-func (l *testLog) add(ev Event) {
+func (l *testLog) add(ev event) {
 	if ev.Output != "" {
 		l.all.Write([]byte(ev.Output))
 	}
@@ -97,7 +97,7 @@ func (l *testLog) add(ev Event) {
 		l.tests[ev.Test] = t
 		l.order = append(l.order, ev.Test)
 	}
-	if ev.Action.IsTerminal() {
+	if ev.Action.isTerminal() {
 		t.end = ev.Action
 	}
 	if ev.Output != "" {
@@ -113,7 +113,7 @@ func (l *testLog) add(ev Event) {
 func (l *testLog) failed() []string {
 	var out []string
 	for _, name := range l.order {
-		if l.tests[name].end != ActionFail {
+		if l.tests[name].end != actionFail {
 			continue
 		}
 		if l.hasFailedSubtest(name) {
@@ -126,7 +126,7 @@ func (l *testLog) failed() []string {
 
 func (l *testLog) hasFailedSubtest(name string) bool {
 	for _, other := range l.order {
-		if strings.HasPrefix(other, name+"/") && l.tests[other].end == ActionFail {
+		if strings.HasPrefix(other, name+"/") && l.tests[other].end == actionFail {
 			return true
 		}
 	}
@@ -137,7 +137,7 @@ func (l *testLog) hasFailedSubtest(name string) bool {
 func (l *testLog) passed() int {
 	n := 0
 	for _, t := range l.tests {
-		if t.end == ActionPass {
+		if t.end == actionPass {
 			n++
 		}
 	}

@@ -24,7 +24,7 @@ const killGrace = 10 * time.Second
 // Run prepares the check's databases, runs the compiled check and removes
 // the databases again, whatever happened. The error is for a cancelled ctx
 // only; every other outcome is a Result.
-func (b *Build) Run(ctx context.Context) (*Result, error) {
+func (b *build) Run(ctx context.Context) (*Result, error) {
 	if b.done != nil {
 		r := *b.done
 		return &r, nil
@@ -81,7 +81,7 @@ type outcome struct {
 
 // execute runs the test binary through test2json, in the lesson's folder
 // (where go test would run it), with the check's variables.
-func (b *Build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
+func (b *build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
 	report := filepath.Join(b.dir, "report.jsonl")
 	if err := os.WriteFile(report, nil, 0o644); err != nil {
 		return &outcome{}, fmt.Errorf("create the report file: %w", err)
@@ -158,7 +158,7 @@ func readReport(path string) (data []byte, cut bool, err error) {
 
 // runDir is the lesson's folder, where go test runs a test binary; a
 // workspace without it (only possible with Replace) runs at the root.
-func (b *Build) runDir() string {
+func (b *build) runDir() string {
 	dir := filepath.Join(b.opts.Workspace, "exercises", b.lesson.Dir)
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		return dir

@@ -14,7 +14,7 @@ import (
 
 func TestParseDiagnostics(t *testing.T) {
 	ws := "/home/ada/dblings"
-	b := &Build{dir: "/tmp/dblings-check-123", opts: Options{Workspace: ws},
+	b := &build{dir: "/tmp/dblings-check-123", opts: Options{Workspace: ws},
 		origins: map[string]string{"/tmp/dblings-check-123/overlay/3-index.go": ws + "/exercises/01-x/index.go"}}
 	tests := []struct {
 		name  string
@@ -94,7 +94,7 @@ github.com/dblings/dblings/exercises/90-runner.TestCountPosts(0xc000003500)
 `
 
 func TestFindCrash(t *testing.T) {
-	b := &Build{lesson: lessons.Lesson{Dir: "90-runner"}, opts: Options{Workspace: "/ws"}}
+	b := &build{lesson: lessons.Lesson{Dir: "90-runner"}, opts: Options{Workspace: "/ws"}}
 	tests := []struct {
 		name     string
 		output   string

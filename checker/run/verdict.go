@@ -14,7 +14,7 @@ import (
 
 // learnerFile says whether a file from a stack trace is one the learner
 // writes: in the lesson's folder, and not a check file.
-func (b *Build) learnerFile(file string) (string, bool) {
+func (b *build) learnerFile(file string) (string, bool) {
 	rel := b.relPath(file)
 	inLesson := strings.HasPrefix(rel, path.Join("exercises", b.lesson.Dir)+"/")
 	return rel, inLesson && !isTestFile(rel)
@@ -23,7 +23,7 @@ func (b *Build) learnerFile(file string) (string, bool) {
 // judge turns an outcome into a verdict. A crash or timeout decides before
 // assertions do: the assertions made before it are kept, but the run did
 // not finish.
-func (b *Build) judge(res *Result, out *outcome) {
+func (b *build) judge(res *Result, out *outcome) {
 	res.Output = out.log.all.String()
 	crash, timedOut := findCrash(res.Output, b.learnerFile)
 	res.Assertions = assertions(out, crash != nil || out.killed)
@@ -77,7 +77,7 @@ func assertions(out *outcome, crashed bool) []Assertion {
 			continue
 		}
 		text := out.log.failureText(test)
-		msg := firstLine(text, "the test failed without a message")
+		msg := checker.FirstLine(text, "the test failed without a message")
 		if !out.log.tests[test].finished {
 			msg = unfinished
 		}
@@ -85,7 +85,7 @@ func assertions(out *outcome, crashed bool) []Assertion {
 	}
 	if len(out.records) == 0 {
 		for _, test := range out.log.order {
-			if out.log.tests[test].end == ActionPass && !strings.Contains(test, "/") {
+			if out.log.tests[test].end == actionPass && !strings.Contains(test, "/") {
 				list = append(list, Assertion{Test: test, Name: test, OK: true, Message: "passed"})
 			}
 		}
@@ -117,12 +117,3 @@ func failing(list []Assertion) int {
 // unfinished explains a test that test2json failed because the process
 // ended under it (its own "--- FAIL" line never came).
 const unfinished = "the check process ended before the test finished: does the code call os.Exit or log.Fatal?"
-
-func firstLine(s, fallback string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return fallback
-	}
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}

@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/dblings/dblings/checker"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -42,7 +42,7 @@ func runDoctor(ctx context.Context, f *Factory) error {
 	}
 
 	goVersion, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
-	line(err == nil, "Go", firstLine(string(goVersion), "not found: install Go from https://go.dev/dl/ (checks are compiled with it)"))
+	line(err == nil, "Go", checker.FirstLine(string(goVersion), "not found: install Go from https://go.dev/dl/ (checks are compiled with it)"))
 
 	if err := sandbox.DockerAvailable(ctx); err != nil {
 		line(false, "Docker engine", err.Error())
@@ -51,7 +51,7 @@ func runDoctor(ctx context.Context, f *Factory) error {
 	}
 
 	for _, b := range sandbox.LocalBinaries() {
-		line(b.Path != "", "local "+b.Name, firstLine(b.Path, "not found"))
+		line(b.Path != "", "local "+b.Name, checker.FirstLine(b.Path, "not found"))
 	}
 
 	if free, err := freeDisk(os.TempDir()); err == nil {
@@ -93,15 +93,6 @@ func dockerHost() string {
 		return h
 	}
 	return "unix:///var/run/docker.sock"
-}
-
-func firstLine(s, fallback string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return fallback
-	}
-	first, _, _ := strings.Cut(s, "\n")
-	return first
 }
 
 func freeDisk(dir string) (uint64, error) {
