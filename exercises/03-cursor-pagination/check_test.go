@@ -740,7 +740,6 @@ func requirePageQuery(c *checker.Check, what string) checker.Query {
 	return qs[len(qs)-1]
 }
 
-
 func explainPageQuery(c *checker.Check, what string) *checker.Plan {
 	plan, err := checker.ExplainQuery(c.Ctx(), c.Admin(), requirePageQuery(c, what))
 	c.RequireNoError("plan "+what, err)

@@ -376,4 +376,3 @@ func balanceCounts(before, after map[int64]Account, tl *tally) map[string]int64 
 }
 
 func fmtInt(n int64) string { return checker.FormatCount(n) }
-
