@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dblings/dblings/internal/owner"
 )
 
 // readyTimeout bounds how long a freshly started server may take to answer.
@@ -183,7 +185,7 @@ func waitReady(ctx context.Context, alive func() bool, ping func(context.Context
 }
 
 // processAlive watches one server process.
-func processAlive(pid int) func() bool { return func() bool { return processRunning(pid) } }
+func processAlive(pid int) func() bool { return func() bool { return owner.Running(pid) } }
 
 // freePort asks the kernel for a free loopback port.
 func freePort() (int, error) {

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/shirou/gopsutil/v4/process"
-
 	"github.com/dblings/dblings/internal/owner"
 )
 
@@ -49,22 +47,4 @@ func randomPassword() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// processRunning reports whether pid names a live, non-zombie process.
-func processRunning(pid int) bool {
-	p, err := process.NewProcess(int32(pid))
-	if err != nil {
-		return false
-	}
-	status, err := p.Status()
-	if err != nil {
-		return false
-	}
-	for _, s := range status {
-		if s == process.Zombie {
-			return false
-		}
-	}
-	return true
 }

@@ -62,6 +62,13 @@ func (o Owner) Alive() bool {
 // looked at and signalled.
 func (o Owner) Here() bool { return o.Host == hostname() }
 
+// Running reports whether pid names a live process of this host, not a
+// zombie, whatever it started as.
+func Running(pid int) bool {
+	p, err := process.NewProcess(int32(pid))
+	return err == nil && !zombie(p)
+}
+
 // zombie reports a process that has exited but was not waited for: it holds
 // nothing any more.
 func zombie(p *process.Process) bool {
