@@ -212,8 +212,21 @@ func testQueryLogRecordsStatements(t *testing.T, env *sandbox.Env) {
 func testPeakOverlap(t *testing.T, env *sandbox.Env) {
 	startServers(t, env)
 	c := checker.New(t)
+	// Three connections are opened first: dialling one under load can take
+	// longer than a query, and the queries would then not overlap.
+	var conns []*pgxpool.Conn
+	for range 3 {
+		conn, err := c.Pool().Acquire(c.Ctx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, conn)
+	}
+	for _, conn := range conns {
+		conn.Release()
+	}
 	sleep := func(ctx context.Context) error {
-		_, err := c.Pool().Exec(ctx, "SELECT pg_sleep(0.2)")
+		_, err := c.Pool().Exec(ctx, "SELECT pg_sleep(0.5)")
 		return err
 	}
 	tests := []struct {
