@@ -182,6 +182,9 @@ func TestVerdicts(t *testing.T) {
 		{name: "os.Exit is a failure, not a pass", answer: "exit.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
 			wantFailure(t, r, "TestCountUsers", "does the code call os.Exit")
 		}},
+		{name: "os.Exit in init is the learner's, not the check's", answer: "initexit.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
+			wantFailure(t, r, "the check ran", "your code ended the process before the check began")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +261,8 @@ func wantCleanedUp(t *testing.T, env *sandbox.Env, r *run.Result) {
 		}
 	}
 	if database == "" {
-		if r.Verdict != run.CompileError && r.Verdict != run.Panicked {
+		neverRan := len(r.Assertions) == 1 && r.Assertions[0].Name == "the check ran"
+		if r.Verdict != run.CompileError && r.Verdict != run.Panicked && !neverRan {
 			t.Error("the check did not record its database")
 		}
 		return

@@ -52,7 +52,12 @@ func (b *build) judge(res *Result, out *outcome) {
 		}
 		res.Message = fmt.Sprintf("%d of %d assertions failed", failing(res.Assertions), len(res.Assertions))
 	case len(res.Assertions) == 0:
-		res.Verdict, res.Message = Errored, "the check ran no tests: this lesson's check_test.go is broken"
+		// The pristine check always has tests (the content checks see to
+		// it), so none ran only because the learner's code ended the
+		// process before the check began.
+		msg := "the check's tests never ran: your code ended the process before the check began (os.Exit or log.Fatal in an init function or a package variable, for instance)"
+		res.Assertions = append(res.Assertions, Assertion{Name: "the check ran", Message: msg})
+		res.Verdict, res.Message = Failed, msg
 	default:
 		res.Verdict, res.Message = Passed, fmt.Sprintf("all %d assertions passed", len(res.Assertions))
 	}
