@@ -92,8 +92,13 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	// keeps edit-to-verdict short. -ldflags="-s -w" leaves out DWARF and the
 	// symbol table, which nobody debugs a check with: linking gets faster,
 	// and stack traces keep their file:line (they come from pclntab).
+	// -gcflags=<lesson>="-N -l" compiles the lesson's package as written:
+	// optimised, a function stuck in an empty loop shows in a stack trace at
+	// its file's line 1, where the learner would look in vain. The database
+	// work a check measures does not notice.
 	cmd := exec.CommandContext(cctx, "go", "test", "-c", "-o", b.binary, "-vet=off",
-		"-tags", "dblings", "-ldflags=-s -w", "-overlay", overlayFile, "-json", b.lesson.Package())
+		"-tags", "dblings", "-ldflags=-s -w", "-gcflags="+b.lesson.Package()+"=-N -l",
+		"-overlay", overlayFile, "-json", b.lesson.Package())
 	cmd.Dir = b.opts.Workspace
 	cmd.Env = checkEnviron(b.dir)
 	cmd.Stdout = collect

@@ -182,6 +182,9 @@ func TestVerdicts(t *testing.T) {
 		{name: "os.Exit is a failure, not a pass", answer: "exit.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
 			wantFailure(t, r, "TestCountUsers", "does the code call os.Exit")
 		}},
+		{name: "an empty endless loop is shown at its line", answer: "spin.go", timeout: 5 * time.Second, verdict: run.TimedOut, check: func(t *testing.T, r *run.Result) {
+			wantFrames(t, r, run.Frame{File: "exercises/90-runner/work.go", Line: 12, Function: "CountUsers"})
+		}},
 		{name: "os.Exit in init is the learner's, not the check's", answer: "initexit.go", verdict: run.Failed, check: func(t *testing.T, r *run.Result) {
 			wantFailure(t, r, "the check ran", "your code ended the process before the check began")
 		}},
