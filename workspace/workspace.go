@@ -35,6 +35,27 @@ func (e *NotWorkspaceError) Error() string {
 	return fmt.Sprintf("%s is not a dblings workspace (%s): run dblings inside your dblings checkout, the folder with exercises/ and go.mod, or pass --workspace", e.Dir, e.Reason)
 }
 
+// Locate returns the workspace's absolute root: dir itself when it is
+// given (it must be a workspace), else the nearest workspace upwards from
+// the current directory.
+func Locate(dir string) (string, error) {
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		return Find(wd)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := Validate(abs); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
 // Find returns the nearest folder upwards from dir that is a workspace.
 func Find(dir string) (string, error) {
 	for d := dir; ; d = filepath.Dir(d) {

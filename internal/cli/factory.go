@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -89,26 +88,12 @@ func (f *Factory) Catalog() (lessons.Catalog, error) {
 // nearest folder upwards from the current directory that holds exercises/
 // and a go.mod. A folder that is not a workspace is a usage error.
 func (f *Factory) Workspace() (string, error) {
-	dir := f.workspaceDir
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		found, err := workspace.Find(wd)
-		if err != nil {
-			return "", &ExitError{Code: ExitUsage, Err: err}
-		}
-		dir = found
-	}
-	ws, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	if err := workspace.Validate(ws); err != nil {
+	root, err := workspace.Locate(f.workspaceDir)
+	var notWorkspace *workspace.NotWorkspaceError
+	if errors.As(err, &notWorkspace) {
 		return "", &ExitError{Code: ExitUsage, Err: err}
 	}
-	return ws, nil
+	return root, err
 }
 
 // OpenWorkspace opens the learner's workspace with the curriculum. A
