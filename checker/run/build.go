@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -26,6 +27,8 @@ type build struct {
 	dir     string // temporary: the overlay files and the test binary
 	binary  string
 	origins map[string]string // overlay content file → the path it stands for
+	// required are the tests of the pristine check: each must run to its end.
+	required []string
 	started time.Time
 	compile time.Duration
 	// done is the final result when the check cannot run: it did not
@@ -62,6 +65,10 @@ func compile(ctx context.Context, l lessons.Lesson, opts Options) (*build, error
 		return nil, fmt.Errorf("write the check overlay: %w", err)
 	}
 	b.origins = origins
+	if b.required, err = checkTests(opts.Source, path.Join("exercises", l.Dir)); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("read the tests of lesson %s's check: %w", l.ID, err)
+	}
 	if err := b.goTestC(ctx, overlayFile); err != nil {
 		b.Close()
 		return nil, err

@@ -52,6 +52,11 @@ func (b *build) Run(ctx context.Context) (*Result, error) {
 		res.Timings.Cleanup = time.Since(start)
 	}()
 
+	judge, err := b.watch(ctx, dbs)
+	if err != nil {
+		res.Verdict, res.Message = Errored, err.Error()
+		return res, nil
+	}
 	b.opts.progress(PhaseRunning)
 	out, err := b.execute(ctx, dbs)
 	res.Timings.Run = out.elapsed
@@ -62,7 +67,17 @@ func (b *build) Run(ctx context.Context) (*Result, error) {
 		res.Verdict, res.Message = Errored, err.Error()
 		return res, nil
 	}
+	facts, err := testify(ctx, dbs, judge)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		res.Verdict, res.Message = Errored, err.Error()
+		return res, nil
+	}
 	b.judge(res, out)
+	b.requireTests(res, out.log)
+	b.weigh(res, facts)
 	return res, nil
 }
 

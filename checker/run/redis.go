@@ -23,8 +23,9 @@ const redisDatabases = 16
 // The check connects as an ACL user of its own (dbl_check_<token>), with
 // no admin or dangerous command: no CONFIG SET, FLUSHALL, MONITOR, KEYS.
 type redisDB struct {
-	db     int
-	url    string // the learner user's URL of the database
+	db       int
+	url      string // the learner user's URL of the database
+	adminURL string // the URL dblings was given: its administrator
 	key    string
 	token  string
 	claims *redis.Client
@@ -56,7 +57,7 @@ func claimRedis(ctx context.Context, rawURL string, hold time.Duration) (*redisD
 		if !ok {
 			continue
 		}
-		r := &redisDB{db: db, key: key, token: token, claims: claims}
+		r := &redisDB{db: db, adminURL: rawURL, key: key, token: token, claims: claims}
 		if err := r.prepare(ctx, rawURL); err != nil {
 			r.release(context.WithoutCancel(ctx))
 			return nil, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dblings/dblings/checker"
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/witness"
 )
 
 // Verdict is the outcome of one check, as the learner sees it.
@@ -21,6 +22,10 @@ const (
 	Panicked     Verdict = "panic"
 	TimedOut     Verdict = "timeout"
 	Errored      Verdict = "error"
+	// Disputed: the check's own report passed, and the second witness,
+	// looking at the databases from outside the check's process, found
+	// otherwise. Never a pass.
+	Disputed Verdict = "disputed"
 )
 
 // Phase is a step of a check, reported through Options.Progress.
@@ -43,6 +48,9 @@ type Result struct {
 	// Assertions are the check's assertions in the order they were made.
 	// A check that crashed or timed out keeps the ones made before.
 	Assertions []Assertion
+	// Witness are the facts the second witness established from the
+	// databases after the check (see package witness).
+	Witness []witness.Fact
 	// CompileErrors are set for the compile-error verdict.
 	CompileErrors []Diagnostic
 	// Crash is set for the panic and timeout verdicts.

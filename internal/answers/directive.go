@@ -48,7 +48,7 @@ const (
 // knownVerdict reports whether v is a verdict "dblings check" reports.
 func knownVerdict(v string) bool {
 	switch v {
-	case Passed, Failed, "compile-error", "panic", "timeout", "error":
+	case Passed, Failed, "compile-error", "panic", "timeout", "error", "disputed":
 		return true
 	}
 	return false
@@ -68,7 +68,7 @@ func parseDirective(line string) (directive, error) {
 	}
 	verdict, rest := nextWord(rest)
 	if !knownVerdict(verdict) {
-		return directive{}, fmt.Errorf("%q is not a verdict: write passed, failed, compile-error, panic, timeout or error", verdict)
+		return directive{}, fmt.Errorf("%q is not a verdict: write passed, failed, compile-error, panic, timeout, error or disputed", verdict)
 	}
 	d := directive{Expectation: Expectation{Verdict: verdict}}
 	if err := readFields(rest, &d); err != nil {

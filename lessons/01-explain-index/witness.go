@@ -1,0 +1,89 @@
+// Package explainindex is lesson 1's second witness: after the check, it
+// plans the author page's query itself, for the busiest author and a quiet
+// one, and compares the catalog with what the fixture had.
+package explainindex
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/witness"
+)
+
+// newestPosts is the witness's own copy of the page's query.
+const newestPosts = `SELECT id, title, created_at FROM posts WHERE author_id = $1 ORDER BY created_at DESC LIMIT 20`
+
+// Witness is lesson 1's witness.
+func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
+	var before witness.Catalog
+	var authors []int64
+	err := s.With(ctx, 0, func(conn *pgx.Conn) error {
+		var err error
+		if before, err = witness.ReadCatalog(ctx, conn, "posts", "users"); err != nil {
+			return err
+		}
+		authors, err = busiestAndQuiet(ctx, conn)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (facts []witness.Fact, err error) {
+		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
+			after, err := witness.ReadCatalog(ctx, conn, "posts", "users")
+			if err != nil {
+				return err
+			}
+			lost := before.Lost(after)
+			facts = append(facts, witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
+				"every index and constraint the fixture had is still there",
+				"the database no longer has "+strings.Join(lost, "; ")))
+			for _, author := range authors {
+				f, err := planFact(ctx, conn, author)
+				if err != nil {
+					return err
+				}
+				facts = append(facts, f)
+			}
+			return nil
+		})
+		return facts, err
+	}, nil
+}
+
+// busiestAndQuiet reads from the data the author with the most posts and
+// one with a handful.
+func busiestAndQuiet(ctx context.Context, conn *pgx.Conn) ([]int64, error) {
+	var busiest, quiet int64
+	err := conn.QueryRow(ctx, `SELECT author_id FROM posts GROUP BY author_id ORDER BY count(*) DESC, author_id LIMIT 1`).Scan(&busiest)
+	if err != nil {
+		return nil, fmt.Errorf("find the busiest author: %w", err)
+	}
+	err = conn.QueryRow(ctx, `SELECT author_id FROM posts GROUP BY author_id HAVING count(*) BETWEEN 3 AND 50 ORDER BY author_id LIMIT 1`).Scan(&quiet)
+	if err != nil {
+		return nil, fmt.Errorf("find a quiet author: %w", err)
+	}
+	return []int64{busiest, quiet}, nil
+}
+
+// planFact plans the page of one author: no Seq Scan on posts, no Sort.
+func planFact(ctx context.Context, conn *pgx.Conn, author int64) (witness.Fact, error) {
+	plan, err := checker.Explain(ctx, conn, newestPosts, author)
+	if err != nil {
+		return witness.Fact{}, fmt.Errorf("plan the page of author %d: %w", author, err)
+	}
+	var problems []string
+	if len(plan.SeqScans("posts")) > 0 {
+		problems = append(problems, "a Seq Scan reads all of posts")
+	}
+	if plan.HasSort() {
+		problems = append(problems, "a Sort orders the author's posts")
+	}
+	return witness.Holds(fmt.Sprintf("database: the page of author %d uses an index", author), len(problems) == 0,
+		fmt.Sprintf("planned by dblings, the page of author %d reads an index in order", author),
+		fmt.Sprintf("planned by dblings after the check, the page of author %d is not served by an index: %s", author, strings.Join(problems, ", "))), nil
+}

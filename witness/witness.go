@@ -1,0 +1,101 @@
+// Package witness is a check's second witness. Its code is compiled into
+// dblings and never into the check binary: it looks at the servers with the
+// superuser's connections, which the learner's process never sees, once
+// before the check runs and once after the check binary has ended, and
+// re-establishes the lesson's decisive facts from the databases themselves
+// (plans, the catalog, table statistics, the final rows, Redis keys).
+//
+// The check's own report gives the rich evidence and the messages; the
+// witness decides whether that report can be believed. The runner passes a
+// check only when both agree.
+//
+// Each lesson declares its witness in its own folder (lessons/NN-id/
+// witness.go), and lessons/witnesses maps lesson ids to them.
+package witness
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+)
+
+// Witness watches one run of a lesson's check. It is called on the fresh
+// databases before the check binary starts, and returns the Judge that
+// looks at them after it has ended. What it saw before stays in the
+// Judge's closure.
+type Witness func(ctx context.Context, s *Scene) (Judge, error)
+
+// Judge states the facts the databases show after the check. Its error is
+// for a failure to look (a lost connection), never for a wrong answer.
+type Judge func(ctx context.Context) ([]Fact, error)
+
+// Fact is one thing the witness established; Message says it to the
+// learner, whether it holds or not.
+type Fact struct {
+	Name    string
+	OK      bool
+	Message string
+}
+
+// Holds is a Fact from a condition and the two ways of saying it.
+func Holds(name string, ok bool, yes, no string) Fact {
+	if ok {
+		return Fact{Name: name, OK: true, Message: yes}
+	}
+	return Fact{Name: name, Message: no}
+}
+
+// Scene is one check's databases, as the superuser sees them.
+type Scene struct {
+	// Postgres are the superuser URLs of the check's clones, in server order.
+	Postgres []string
+	// Role is the Postgres role the learner's code connected as.
+	Role string
+	// Redis is the superuser URL of the check's Redis logical database;
+	// empty when the lesson uses no Redis.
+	Redis string
+}
+
+// Connect opens a superuser connection to the clone on server i. The
+// caller closes it.
+func (s *Scene) Connect(ctx context.Context, i int) (*pgx.Conn, error) {
+	if i < 0 || i >= len(s.Postgres) {
+		return nil, fmt.Errorf("the check has %d Postgres databases, not %d", len(s.Postgres), i+1)
+	}
+	return pgx.Connect(ctx, s.Postgres[i])
+}
+
+// Each runs fn with a superuser connection to every clone in turn.
+func (s *Scene) Each(ctx context.Context, fn func(i int, conn *pgx.Conn) error) error {
+	for i := range s.Postgres {
+		if err := s.With(ctx, i, func(conn *pgx.Conn) error { return fn(i, conn) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// With runs fn with a superuser connection to the clone on server i.
+func (s *Scene) With(ctx context.Context, i int, fn func(conn *pgx.Conn) error) error {
+	conn, err := s.Connect(ctx, i)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	return fn(conn)
+}
+
+// RedisClient opens a client on the check's Redis database as an
+// administrator. The caller closes it.
+func (s *Scene) RedisClient() (*redis.Client, error) {
+	if s.Redis == "" {
+		return nil, fmt.Errorf("the lesson uses no Redis: its lesson.toml does not ask for it")
+	}
+	opts, err := redis.ParseURL(s.Redis)
+	if err != nil {
+		return nil, err
+	}
+	return redis.NewClient(opts), nil
+}
