@@ -107,15 +107,21 @@ func (b *build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
 
 	out := &outcome{log: newTestLog()}
 	events := &lineWriter{fn: func(line []byte) { out.log.add(parseEvent(line)) }}
-	cmd := exec.CommandContext(rctx, "go", "tool", "test2json", "-t", "-p", path.Join("exercises", b.lesson.Dir),
-		b.binary, "-test.v=test2json", "-test.count=1", "-test.run=.", "-test.paniconexit0",
-		"-test.timeout="+timeout.String())
-	cmd.Dir = b.runDir()
+	argv := []string{b.binary, "-test.v=test2json", "-test.count=1", "-test.run=.", "-test.paniconexit0",
+		"-test.timeout=" + timeout.String()}
 	given, err := dbs.environ(report)
 	if err != nil {
 		return &outcome{}, err
 	}
-	cmd.Env = append(checkEnviron(b.dir), given)
+	env, dir := append(checkEnviron(b.dir), given), b.runDir()
+	if b.isolated() {
+		if argv, err = b.isolate(argv, report); err != nil {
+			return &outcome{}, err
+		}
+		env, dir = isolatedEnviron(env, b.dir), b.dir
+	}
+	cmd := exec.CommandContext(rctx, "go", append([]string{"tool", "test2json", "-t", "-p", path.Join("exercises", b.lesson.Dir)}, argv...)...)
+	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout = events
 	cmd.Stderr = events
 	// Children the learner's code started may hold the output open; stop

@@ -53,6 +53,10 @@ type Options struct {
 	// compiling phase of the next job is reported from another goroutine
 	// while the current job runs.
 	Progress func(Phase)
+	// Isolate runs the check binary out of reach of the judge's
+	// credentials: as the unprivileged OS user nobody when dblings runs as
+	// root (see isolate.go). grade sets it, where a pass is worth forging.
+	Isolate bool
 	// Source is the pristine module tree the check is built from: go.mod,
 	// exercises/<dir> (stubs and check files), solutions/<dir>, and the
 	// packages checks import (checker/, fixtures/, …). The dblings binary

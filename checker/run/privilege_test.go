@@ -2,6 +2,8 @@ package run_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -72,5 +74,49 @@ func TestLearnerCodeHasNoPrivileges(t *testing.T) {
 	}
 	if !after.Pass() {
 		t.Errorf("the solution failed on the same servers after the attempt: %s %s", after.Verdict, after.Message)
+	}
+}
+
+// TestIsolatedCheckCannotReachTheJudge: run as root, an isolated check (as
+// in grade) runs as nobody and finds neither a file of the dblings user nor
+// the dblings process's environment; the same code in a check that is not
+// isolated finds both, which is what isolation is for.
+func TestIsolatedCheckCannotReachTheJudge(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI runs as root, so that isolation is tested")
+		}
+		t.Skip("isolation runs checks as nobody, which needs root")
+	}
+	env := testenv.Start(t, 1)
+	secret := filepath.Join(t.TempDir(), "env.json")
+	if err := os.WriteFile(secret, []byte(`{"url":"postgres://postgres:judge-secret@x/postgres"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SNOOP_FILE", secret)
+	t.Setenv("DBLINGS_PG_URL", "postgres://postgres:judge-secret@127.0.0.1:1/postgres")
+	ws := newWorkspace(t)
+	for _, tc := range []struct {
+		isolate bool
+		found   bool
+	}{{isolate: true, found: false}, {isolate: false, found: true}} {
+		opts := options(t, ws, env)
+		opts.Replace, opts.Isolate = answer(t, "snoop.go"), tc.isolate
+		r, err := run.Check(context.Background(), testLesson, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := findAssertion(t, r, "counts the users").Message
+		if found := strings.Contains(msg, "found the judge's secret"); found != tc.found {
+			t.Errorf("isolate %v: found the judge's secret %v, want %v:\n%s", tc.isolate, found, tc.found, msg)
+		}
+		if tc.isolate && !strings.Contains(msg, "file => permission denied") {
+			t.Errorf("isolated, the check could read the dblings user's file:\n%s", msg)
+		}
+	}
+	opts := options(t, ws, env)
+	opts.Mode, opts.Isolate = run.Solution, true
+	if r, err := run.Check(context.Background(), testLesson, opts); err != nil || !r.Pass() {
+		t.Errorf("isolated, the solution does not pass: %v %+v", err, r)
 	}
 }
