@@ -5,7 +5,7 @@
 // The file is JSON, meant to be readable and safe to copy between machines:
 //
 //	{
-//	  "version": 1,
+//	  "version": 2,
 //	  "current": "explain-index",
 //	  "lessons": {
 //	    "explain-index": {
@@ -13,16 +13,23 @@
 //	      "last_run": "2026-11-21T09:12:44Z",
 //	      "solved_at": "2026-11-21T08:57:02Z",
 //	      "hints_shown": 2
+//	    },
+//	    "cache-aside": {
+//	      "status": "caught up",
+//	      "caught_up_at": "2026-11-21T09:30:00Z"
 //	    }
 //	  }
 //	}
 //
-// version is the format's version (1). current is the lesson the learner is
-// on. Per lesson, status is "passed" or "failed" after a check ran ("not
-// tried" otherwise, and lessons never run are left out), last_run is when
-// the last check finished, solved_at when it first passed (kept when a
-// later run fails, so that "dblings solution" stays unlocked), and
-// hints_shown counts the hints already shown.
+// version is the format's version (2; version 1 files, which have no
+// "caught up" lessons, are read as they are). current is the lesson the
+// learner is on. Per lesson, status is "passed" or "failed" after a check
+// ran, "caught up" when `dblings catch-up` laid the reference solution
+// ("not tried" otherwise, and lessons never run are left out), last_run is
+// when the last check finished, solved_at when it first passed (kept when
+// a later run fails, so that "dblings solution" stays unlocked),
+// caught_up_at when it was caught up, and hints_shown counts the hints
+// already shown.
 //
 // Every change is made under a lock (.dblings/state.lock) on the file as it
 // is on disk at that moment, not on what this process read earlier, and
@@ -48,8 +55,12 @@ import (
 	"github.com/google/renameio/v2"
 )
 
-// Version is the state file format this package writes.
-const Version = 1
+// Version is the state file format this package writes. Version 2 added
+// the "caught up" status; version 1 files are read as they are.
+const Version = 2
+
+// oldestVersion is the oldest format this package still reads.
+const oldestVersion = 1
 
 // Dir and File locate the state inside the workspace.
 const (
@@ -65,6 +76,9 @@ const (
 	NotTried Status = "not tried"
 	Passed   Status = "passed"
 	Failed   Status = "failed"
+	// CaughtUp: the reference solution was laid by `dblings catch-up`,
+	// so the lesson is behind the learner without being their pass.
+	CaughtUp Status = "caught up"
 )
 
 // Lesson is the progress on one lesson.
@@ -72,11 +86,17 @@ type Lesson struct {
 	Status     Status    `json:"status"`
 	LastRun    time.Time `json:"last_run,omitzero"`
 	SolvedAt   time.Time `json:"solved_at,omitzero"`
+	CaughtUpAt time.Time `json:"caught_up_at,omitzero"`
 	HintsShown int       `json:"hints_shown,omitempty"`
 }
 
-// Solved reports whether the lesson has passed at least once.
-func (l Lesson) Solved() bool { return !l.SolvedAt.IsZero() }
+// Solved reports whether the lesson has passed at least once, or was
+// caught up: either way its reference solution is no secret any more.
+func (l Lesson) Solved() bool { return !l.SolvedAt.IsZero() || !l.CaughtUpAt.IsZero() }
+
+// Done reports whether the learner is past the lesson: passed, or caught
+// up. Moving on skips done lessons.
+func (l Lesson) Done() bool { return l.Status == Passed || l.Status == CaughtUp }
 
 // state is the file's content.
 type state struct {
@@ -225,15 +245,16 @@ func decode(data []byte) (state, error) {
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("not valid JSON: %w", err)
 	}
-	if s.Version != Version {
-		return s, fmt.Errorf("format version %d, this dblings reads version %d", s.Version, Version)
+	if s.Version < oldestVersion || s.Version > Version {
+		return s, fmt.Errorf("format version %d, this dblings reads versions %d to %d", s.Version, oldestVersion, Version)
 	}
+	s.Version = Version // saved in this format from now on
 	if s.Lessons == nil {
 		s.Lessons = map[string]Lesson{}
 	}
 	for id, l := range s.Lessons {
 		switch l.Status {
-		case Passed, Failed, NotTried:
+		case Passed, Failed, NotTried, CaughtUp:
 		default:
 			return s, fmt.Errorf("lesson %s has the unknown status %q", id, l.Status)
 		}
@@ -268,6 +289,35 @@ func (p *Progress) RecordRun(id string, passed bool, at time.Time, next string) 
 		s.Lessons[id] = l
 		s.Current = id
 		if passed && next != "" {
+			s.Current = next
+		}
+	})
+}
+
+// MarkCaughtUp records that the reference solutions of lessons ids were
+// laid at the given time, and puts the learner on current.
+func (p *Progress) MarkCaughtUp(ids []string, at time.Time, current string) error {
+	return p.update(func(s *state) {
+		for _, id := range ids {
+			l := lessonIn(s, id)
+			l.Status, l.CaughtUpAt = CaughtUp, at.UTC()
+			s.Lessons[id] = l
+		}
+		s.Current = current
+	})
+}
+
+// RecordCaughtUpRun records a passing check of a caught-up lesson whose
+// files are still the reference solution: the pass is the solution's, not
+// the learner's, so the lesson stays caught up. The learner moves on as
+// after any pass.
+func (p *Progress) RecordCaughtUpRun(id string, at time.Time, next string) error {
+	return p.update(func(s *state) {
+		l := lessonIn(s, id)
+		l.Status, l.LastRun = CaughtUp, at.UTC()
+		s.Lessons[id] = l
+		s.Current = id
+		if next != "" {
 			s.Current = next
 		}
 	})

@@ -240,3 +240,75 @@ func TestAnOpenLabSeesAndKeepsAnotherProcesssPass(t *testing.T) {
 		t.Error("the lab's change erased the pass recorded by the other process")
 	}
 }
+
+// TestVersion1FilesAreReadAndSavedAsVersion2: a state file written before
+// "caught up" existed keeps every pass and hint.
+func TestVersion1FilesAreReadAndSavedAsVersion2(t *testing.T) {
+	root := t.TempDir()
+	old := `{"version": 1, "current": "cache-aside", "lessons": {"explain-index": {"status": "passed", "solved_at": "2026-11-21T08:57:02Z", "hints_shown": 2}}}`
+	if err := os.MkdirAll(filepath.Dir(statePath(root)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(statePath(root), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := progress.Open(root)
+	if err != nil {
+		t.Fatalf("a version 1 file must be read: %v", err)
+	}
+	if l := p.Lesson("explain-index"); l.Status != progress.Passed || l.HintsShown != 2 || p.Current() != "cache-aside" {
+		t.Fatalf("read %+v, current %q", l, p.Current())
+	}
+	if err := p.SetCurrent("explain-index"); err != nil {
+		t.Fatal(err)
+	}
+	var saved struct {
+		Version int `json:"version"`
+	}
+	data, _ := os.ReadFile(statePath(root))
+	if err := json.Unmarshal(data, &saved); err != nil || saved.Version != progress.Version {
+		t.Errorf("saved version %d (%v), want %d", saved.Version, err, progress.Version)
+	}
+}
+
+func TestCaughtUpIsNeitherPassedNorLost(t *testing.T) {
+	tests := []struct {
+		name       string
+		after      func(p *progress.Progress) error
+		wantStatus progress.Status
+	}{
+		{"marked", func(*progress.Progress) error { return nil }, progress.CaughtUp},
+		{"a pass of the laid solution", func(p *progress.Progress) error {
+			return p.RecordCaughtUpRun("explain-index", at.Add(time.Minute), "cache-aside")
+		}, progress.CaughtUp},
+		{"a pass of the learner's own code", func(p *progress.Progress) error {
+			return p.RecordRun("explain-index", true, at.Add(time.Minute), "cache-aside")
+		}, progress.Passed},
+		{"a failed run", func(p *progress.Progress) error {
+			return p.RecordRun("explain-index", false, at.Add(time.Minute), "")
+		}, progress.Failed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			p, err := progress.Open(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.MarkCaughtUp([]string{"explain-index"}, at, "cache-aside"); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.after(p); err != nil {
+				t.Fatal(err)
+			}
+			again, err := progress.Open(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := again.Lesson("explain-index")
+			if l.Status != tt.wantStatus || !l.CaughtUpAt.Equal(at) || !l.Solved() || l.Done() != (tt.wantStatus != progress.Failed) {
+				t.Errorf("lesson = %+v, want status %q, caught up at %v, solution open", l, tt.wantStatus, at)
+			}
+		})
+	}
+}

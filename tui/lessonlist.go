@@ -111,15 +111,22 @@ func (m *lessonList) view() string {
 	return lipgloss.JoinVertical(lipgloss.Left, m.progressView(), m.list.View())
 }
 
-// progressView is the overall progress: a bar and "n of m passed".
+// progressView is the overall progress: a bar and "n of m passed", with
+// the lessons caught up counted apart, since they are no passes.
 func (m *lessonList) progressView() string {
-	passed, total := 0, len(m.list.Items())
+	passed, caughtUp, total := 0, 0, len(m.list.Items())
 	for _, it := range m.list.Items() {
-		if it.(lessonItem).status == progress.Passed {
+		switch it.(lessonItem).status {
+		case progress.Passed:
 			passed++
+		case progress.CaughtUp:
+			caughtUp++
 		}
 	}
 	label := fmt.Sprintf("  %d of %d passed", passed, total)
+	if caughtUp > 0 {
+		label += fmt.Sprintf(", %d caught up", caughtUp)
+	}
 	m.bar.SetWidth(max(10, min(40, m.width-lipgloss.Width(label))))
 	frac := 0.0
 	if total > 0 {
@@ -179,6 +186,8 @@ func (d lessonDelegate) statusView(s progress.Status) string {
 		return st.Passed.Render("✓ " + statusText(s))
 	case progress.Failed:
 		return st.Failed.Render("✗ " + statusText(s))
+	case progress.CaughtUp:
+		return st.NotTried.Render("↷ " + statusText(s))
 	default:
 		return st.NotTried.Render("· " + statusText(s))
 	}

@@ -110,3 +110,28 @@ func TestLessonsQuit(t *testing.T) {
 		})
 	}
 }
+
+// TestLessonsShowCaughtUp: a lesson laid by `dblings catch-up` reads
+// "caught up", as in `dblings list`, and is not counted as passed.
+func TestLessonsShowCaughtUp(t *testing.T) {
+	caughtUp := withProgress(func(w *workspace.Workspace) {
+		target, _ := w.Lesson("n-plus-one")
+		plan, err := w.PlanCatchUp(target)
+		if err == nil {
+			_, err = w.CatchUp(plan, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+		}
+		if err != nil {
+			panic(err)
+		}
+	})
+	l := newLab(t, 80, 24, caughtUp)
+	got := ansi.Strip(l.screen())
+	for _, want := range []string{"↷ caught up", "0 of 3 passed, 1 caught up"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the lessons screen does not say %q:\n%s", want, got)
+		}
+	}
+	if i, ok := l.list.selected(); !ok || l.lessons[i].ID != "n-plus-one" {
+		t.Errorf("selected %q, want the lesson caught up to", l.lessons[i].ID)
+	}
+}

@@ -147,12 +147,12 @@ func (w *Workspace) Current() lessons.Lesson {
 }
 
 // nextNotPassed is the first lesson after position i, wrapping around,
-// that has not passed; i itself comes last.
+// that is not done (passed or caught up); i itself comes last.
 func (w *Workspace) nextNotPassed(i int) (lessons.Lesson, bool) {
 	n := len(w.catalog)
 	for step := 1; step <= n; step++ {
 		l := w.catalog[((i+step)%n+n)%n]
-		if w.progress.Lesson(l.ID).Status != progress.Passed {
+		if !w.progress.Lesson(l.ID).Done() {
 			return l, true
 		}
 	}
@@ -174,10 +174,15 @@ func (w *Workspace) After(l lessons.Lesson) lessons.Lesson {
 func (w *Workspace) Visit(l lessons.Lesson) error { return w.progress.SetCurrent(l.ID) }
 
 // RecordRun records the verdict of a check of l that finished at the given
-// time. After a pass the learner is on the next lesson not passed yet.
+// time. After a pass the learner is on the next lesson not passed yet. A
+// caught-up lesson whose files are still the reference solution stays
+// caught up when it passes: the pass is not the learner's.
 func (w *Workspace) RecordRun(l lessons.Lesson, passed bool, at time.Time) error {
 	if err := w.progress.Refresh(); err != nil {
 		return err
+	}
+	if passed && w.progress.Lesson(l.ID).Status == progress.CaughtUp && w.holdsSolution(l) {
+		return w.progress.RecordCaughtUpRun(l.ID, at, w.After(l).ID)
 	}
 	return w.progress.RecordRun(l.ID, passed, at, w.After(l).ID)
 }

@@ -10,13 +10,15 @@ import (
 	"github.com/dblings/dblings/workspace"
 )
 
-// addLessonCommands adds list, check, hint, reset, solution, grade, verify and new.
+// addLessonCommands adds list, check, hint, reset, catch-up, solution,
+// grade, verify and new.
 func addLessonCommands(root *cobra.Command, f *Factory) {
 	root.AddCommand(
 		newListCmd(f),
 		newCheckCmd(f),
 		newHintCmd(f),
 		newResetCmd(f),
+		newCatchUpCmd(f),
 		newSolutionCmd(f),
 		newGradeCmd(f),
 		newVerifyCmd(f),
