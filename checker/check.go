@@ -39,6 +39,7 @@ const (
 type Check struct {
 	t      *testing.T
 	cfg    config
+	seed   uint64
 	report *reportFile
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -71,7 +72,7 @@ func New(t *testing.T, opts ...Option) *Check {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Check{t: t, cfg: defaultConfig(), report: &reportFile{path: given.Report}, queries: &QueryLog{}, commands: &CommandLog{}}
+	c := &Check{t: t, cfg: defaultConfig(), seed: given.Seed, report: &reportFile{path: given.Report}, queries: &QueryLog{}, commands: &CommandLog{}}
 	for _, o := range opts {
 		o(&c.cfg)
 	}
@@ -269,6 +270,13 @@ func (c *Check) ShardLog(i int) *QueryLog {
 	}
 	return c.shardLogs[i]
 }
+
+// Seed is the seed of the fixture's data this run (fixtures.FixedSeed for
+// check, a variant's for grade). Read facts from the databases rather than
+// from it; a check needs it only to generate data the fixture describes
+// but does not load, such as fixtures.ShopOrders, which it hands the
+// learner's code.
+func (c *Check) Seed() uint64 { return c.seed }
 
 // Ctx is a context for calling the learner's code. It ends a few seconds
 // before the test's deadline, so a call that hangs returns a context error

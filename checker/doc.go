@@ -28,6 +28,13 @@
 // a connection checked out ([Check.AssertNoLeaks] does it on demand), and
 // closes everything without hanging on a leaked connection.
 //
+// The databases hold the fixture's data of a seed: the fixed one for
+// `dblings check`, another for every `dblings grade`, so that the busiest
+// author or the richest account is not the same from run to run. Read
+// every fact from the databases with [Check.Admin] (the busiest author is
+// the author with the most posts), never from a constant; [Check.Seed] is
+// for generating data the fixture describes but does not load.
+//
 // # Records
 //
 // [Check.Assert] writes a [Record] (name, ok, message, [Evidence]) as one

@@ -27,6 +27,10 @@ type Check struct {
 	Redis string `json:"redis,omitempty"`
 	// Report is the JSON-lines file every assertion appends a record to.
 	Report string `json:"report"`
+	// Seed is the seed of the fixture's data in the databases (0: the
+	// fixed data). A check that generates data of the fixture itself, such
+	// as the shop's orders it feeds the learner's code, uses it.
+	Seed uint64 `json:"seed,omitempty"`
 }
 
 // Environ is the contract as a NAME=value entry for a process's environment.

@@ -188,6 +188,7 @@ func (b *build) result(v Verdict, msg string) *Result {
 	return &Result{
 		Lesson:  b.lesson,
 		Mode:    b.opts.Mode,
+		Seed:    b.opts.Seed,
 		Verdict: v,
 		Message: msg,
 		Started: b.started,

@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,6 +28,7 @@ func (e *EnvironmentError) Unwrap() error { return e.Err }
 // server it needs, owned by a role of the check's own, and a claimed,
 // flushed Redis logical database with a user of its own.
 type databases struct {
+	seed    uint64   // the seed of the fixture's data, told to the check
 	servers []string // the superuser URLs of the servers the clones are on
 	clones  []*fixtures.Database
 	roles   []*learnerRole // one per clone, in the same order
@@ -44,21 +46,16 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	if err != nil {
 		return nil, &EnvironmentError{Step: "finding the lesson's data set", Err: err}
 	}
-	d := &databases{}
+	d := &databases{seed: opts.Seed}
 	for _, server := range opts.Env.Postgres[:servers] {
-		template, err := fixture.EnsureTemplate(ctx, server.URL, fixtures.DefaultScale)
-		if err != nil {
-			d.release(context.WithoutCancel(ctx))
-			return nil, &EnvironmentError{Step: "loading the " + l.Fixture + " data set", Err: err}
-		}
 		if err := dropLearnerRoles(ctx, server.URL); err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "removing the roles of earlier checks", Err: err}
 		}
-		clone, err := fixtures.Clone(ctx, server.URL, template, cloneOwner())
+		clone, err := cloneFixture(ctx, server.URL, fixture, opts.Seed)
 		if err != nil {
 			d.release(context.WithoutCancel(ctx))
-			return nil, &EnvironmentError{Step: "copying the " + l.Fixture + " data set", Err: err}
+			return nil, err
 		}
 		d.servers, d.clones = append(d.servers, server.URL), append(d.clones, clone)
 		role, err := grantClone(ctx, server.URL, clone)
@@ -81,11 +78,33 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	return d, nil
 }
 
+// cloneFixture copies the template of the fixture's data of seed on one
+// server, building the template first if the server has none. Another
+// process may drop a variant's template between the two steps, to keep a
+// few (see fixtures.EnsureTemplate): the template is then built again, once.
+func cloneFixture(ctx context.Context, server string, fixture *fixtures.Fixture, seed uint64) (*fixtures.Database, error) {
+	for attempt := 1; ; attempt++ {
+		template, err := fixture.EnsureTemplate(ctx, server, fixtures.DefaultScale, seed)
+		if err != nil {
+			return nil, &EnvironmentError{Step: "loading the " + fixture.Name + " data set", Err: err}
+		}
+		clone, err := fixtures.Clone(ctx, server, template, cloneOwner())
+		var cloneErr *fixtures.CloneError
+		if err != nil && errors.As(err, &cloneErr) && cloneErr.Missing() && attempt == 1 {
+			continue
+		}
+		if err != nil {
+			return nil, &EnvironmentError{Step: "copying the " + fixture.Name + " data set", Err: err}
+		}
+		return clone, nil
+	}
+}
+
 // environ is the check process's part of the contract: its databases, as
 // its own unprivileged roles and Redis user, and its report file. The
 // superuser URLs never reach the check process.
 func (d *databases) environ(report string) (string, error) {
-	given := contract.Check{Report: report}
+	given := contract.Check{Report: report, Seed: d.seed}
 	if d.redis != nil {
 		given.Redis = d.redis.url
 	}

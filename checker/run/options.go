@@ -57,6 +57,11 @@ type Options struct {
 	// credentials: as the unprivileged OS user nobody when dblings runs as
 	// root (see isolate.go). grade sets it, where a pass is worth forging.
 	Isolate bool
+	// Seed chooses the data: the fixture's template of that seed is
+	// built (once per server) and cloned, and the check is told the seed
+	// (checker.Check.Seed). 0 is fixtures.FixedSeed, the data the lesson
+	// texts measured; grade passes a variant's.
+	Seed uint64
 	// Source is the pristine module tree the check is built from: go.mod,
 	// exercises/<dir> (stubs and check files), solutions/<dir>, and the
 	// packages checks import (checker/, fixtures/, …). The dblings binary

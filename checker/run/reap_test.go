@@ -56,7 +56,7 @@ func TestLearnerProcessesEndWithTheCheck(t *testing.T) {
 func TestReapRemovesWhatKilledChecksLeft(t *testing.T) {
 	env := testenv.Start(t, 1)
 	ctx := context.Background()
-	template, err := mustFixture(t, "users").EnsureTemplate(ctx, env.PrimaryURL(), fixtures.DefaultScale)
+	template, err := mustFixture(t, "users").EnsureTemplate(ctx, env.PrimaryURL(), fixtures.DefaultScale, fixtures.FixedSeed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ const (
 type Result struct {
 	Lesson lessons.Lesson
 	Mode   Mode
+	// Seed is the seed of the data the check ran on (see Options.Seed):
+	// with the lesson, what reproduces the verdict.
+	Seed uint64
 	// Verdict decides; Message says it in one sentence for the learner.
 	Verdict Verdict
 	Message string

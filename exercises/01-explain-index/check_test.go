@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dblings/dblings/checker"
-	"github.com/dblings/dblings/fixtures"
 )
 
 // minBufferGain and minSpeedup are deliberately far below what the right
@@ -35,7 +34,7 @@ LIMIT 20`
 func TestExplainIndex(t *testing.T) {
 	c := checker.New(t)
 	ctx := c.Ctx()
-	author := int64(fixtures.BlogHotAuthor)
+	author := busiestAuthor(c, ctx)
 	quiet := quietAuthor(c, ctx, author)
 
 	before, err := checker.Explain(ctx, c.Admin(), newestPosts, author)
@@ -58,6 +57,16 @@ func TestExplainIndex(t *testing.T) {
 	assertEveryAuthor(c, ctx, quiet)
 	assertNoUselessIndexes(c, ctx, existing, after)
 	assertFaster(c, ctx, author)
+}
+
+// busiestAuthor is the author with the most posts, read from the data: the
+// page whose sort hurts most without the right index. It is not the same
+// author in every variant of the data that grade uses.
+func busiestAuthor(c *checker.Check, ctx context.Context) int64 {
+	var busiest int64
+	c.RequireNoError("find the busiest author", c.Admin().QueryRow(ctx, `SELECT author_id FROM posts
+		GROUP BY author_id ORDER BY count(*) DESC, author_id LIMIT 1`).Scan(&busiest))
+	return busiest
 }
 
 // quietAuthor is an author with a handful of posts, read from the data:

@@ -37,7 +37,7 @@ const (
 func TestBatching(t *testing.T) {
 	c := checker.New(t)
 	ctx := c.Ctx()
-	feed := feedOf(fixtures.ImportRows(importSize))
+	feed := feedOf(fixtures.ImportRows(importSize, c.Seed()))
 	catalog := readCatalog(c, ctx)
 
 	assertAllOrNothing(c, ctx, feed)
