@@ -60,6 +60,8 @@ func verdictHead(st *theme, res *run.Result) string {
 		return st.Check.Fail.Render("✗ panicked") + tail
 	case run.TimedOut:
 		return st.Check.Fail.Render("✗ timed out") + tail
+	case run.Disputed:
+		return st.Check.Fail.Render("✗ the database disagrees") + tail
 	default:
 		return st.Warning.Render("! could not judge your code") + st.Muted.Render(" · not your code")
 	}

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"go/format"
 	"go/token"
 	"io"
 	"io/fs"
@@ -198,12 +200,13 @@ func exampleFor(fx *fixtures.Fixture) example {
 	}
 	if largest == "" {
 		return example{
-			Func:    "CountTables",
-			Query:   "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'",
-			Counted: "tables in the public schema",
+			Func:     "CountTables",
+			Query:    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'",
+			Counted:  "tables in the public schema",
+			Snapshot: "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'",
 		}
 	}
-	return example{Func: "CountRows", Query: "SELECT count(*) FROM " + largest, Counted: "rows in " + largest}
+	return example{Func: "CountRows", Query: "SELECT count(*) FROM " + largest, Counted: "rows in " + largest, Snapshot: "SELECT * FROM " + largest}
 }
 
 // scaffoldFile is one file the scaffold writes, its path relative to the
@@ -219,6 +222,9 @@ type lessonPlan struct {
 	dirs   []string // created in order, each must not exist
 	files  []scaffoldFile
 	readme []byte // README.md with the new lesson in its list
+	// witnesses is lessons/witnesses/witnesses.go with the new lesson's
+	// witness registered.
+	witnesses []byte
 }
 
 // planLesson reads the workspace, numbers the lesson and renders every
@@ -264,6 +270,9 @@ func planLesson(root string, sk *skeleton) (*lessonPlan, error) {
 	}
 	if plan.readme, err = lessons.UpdateReadme(readme, append(catalog, added)); err != nil {
 		return nil, fmt.Errorf("README.md: %w", err)
+	}
+	if plan.witnesses, err = registerWitness(root, sk); err != nil {
+		return nil, err
 	}
 	return plan, nil
 }
@@ -327,7 +336,15 @@ func (p *lessonPlan) write(root string) (err error) {
 		}
 		created = append(created, abs(file.path))
 	}
+	registry, err := os.ReadFile(abs(witnessRegistry))
+	if err != nil {
+		return err
+	}
+	if err := renameio.WriteFile(abs(witnessRegistry), p.witnesses, 0o644); err != nil {
+		return fmt.Errorf("update %s: %w", witnessRegistry, err)
+	}
 	if err := renameio.WriteFile(abs("README.md"), p.readme, 0o644); err != nil {
+		_ = renameio.WriteFile(abs(witnessRegistry), registry, 0o644)
 		return fmt.Errorf("update README.md: %w", err)
 	}
 	return nil
@@ -354,6 +371,7 @@ func (p *lessonPlan) print(w io.Writer) error {
 	for _, file := range p.files {
 		fmt.Fprintf(tw, "  %s\t%s\n", file.path, file.about)
 	}
+	fmt.Fprintf(tw, "  %s\tupdated: the lesson's witness registered\n", witnessRegistry)
 	fmt.Fprintf(tw, "  README.md\tupdated: the lesson list\n")
 	if err := tw.Flush(); err != nil {
 		return err
@@ -391,4 +409,30 @@ func (sk *skeleton) servers() string {
 		s += " and Redis"
 	}
 	return s
+}
+
+// witnessRegistry maps lesson ids to their witnesses.
+const witnessRegistry = "lessons/witnesses/witnesses.go"
+
+// registerWitness returns the registry with the new lesson's witness
+// added: its import, and its line in For's map. The registry keeps the
+// shape the scaffold relies on; a checkout where it does not is refused.
+func registerWitness(root string, sk *skeleton) ([]byte, error) {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(witnessRegistry)))
+	if err != nil {
+		return nil, usageError("%s cannot be read: dblings new registers the lesson's witness there: %v", witnessRegistry, err)
+	}
+	const importAnchor, mapAnchor = "\t\"github.com/dblings/dblings/witness\"", "\n\t}[id]"
+	if !bytes.Contains(src, []byte(importAnchor)) || !bytes.Contains(src, []byte(mapAnchor)) {
+		return nil, fmt.Errorf("%s no longer has the shape dblings new edits (an import of package witness and For's map ending in }[id]); register the witness by hand", witnessRegistry)
+	}
+	imp := fmt.Sprintf("\t%s \"github.com/dblings/dblings/lessons/%s\"\n", sk.Package, sk.Dir)
+	entry := fmt.Sprintf("\n\t\t%q: %s.Witness,", sk.ID, sk.Package)
+	src = bytes.Replace(src, []byte(importAnchor), []byte(imp+importAnchor), 1)
+	src = bytes.Replace(src, []byte(mapAnchor), []byte(entry+mapAnchor), 1)
+	out, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s would not be valid Go with the new lesson: %w", witnessRegistry, err)
+	}
+	return out, nil
 }

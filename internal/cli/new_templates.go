@@ -38,6 +38,9 @@ type example struct {
 	Func    string // the stub's function
 	Query   string // the count, as the solution and the check run it
 	Counted string // what is counted, in words ("rows in posts")
+	// Snapshot is the query whose rows the witness sums up before and
+	// after the check: a count must leave them as they were.
+	Snapshot string
 }
 
 // scaffoldTemplates are the files of a new lesson: the path below the
@@ -51,6 +54,7 @@ var scaffoldTemplates = []struct {
 	{"lessons", "hints.md", "three hints, from a nudge to nearly the answer", hintsTemplate},
 	{"lessons", "answers/collect-one-row.go", "an example right answer", rightAnswerTemplate},
 	{"lessons", "answers/untouched-stub.go", "an example wrong answer", wrongAnswerTemplate},
+	{"lessons", "witness.go", "the second witness: what dblings re-reads from the database", witnessTemplate},
 	{"exercises", "{{.File}}", "the stub the learner edits (fails its check)", stubTemplate},
 	{"exercises", "check_test.go", "the check", checkTemplate},
 	{"solutions", "{{.File}}", "the reference solution (passes its check)", solutionTemplate},
@@ -318,4 +322,50 @@ const wrongAnswerTemplate = `//go:build ignore
 //
 //dblings:answer failed assertion="the count is right" says="returned 0,"
 package {{.Package}}
+`
+
+const witnessTemplate = `// Package {{.Package}} is lesson {{.Number}}'s second witness: what dblings
+// re-reads from the database after the check, outside the check's process.
+package {{.Package}}
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dblings/dblings/witness"
+)
+
+// snapshot is the witness's own copy of the rows it watches.
+const snapshot = ` + "`{{.Snapshot}}`" + `
+
+// Witness looks at the fresh database before the check runs and returns
+// what judges it afterwards. A check passes only when its own report and
+// these facts agree.
+//
+// TODO(author): replace the example with the lesson's decisive facts, the
+// ones a learner's process cannot fake by writing the check's report:
+// plans dblings runs itself, the catalog (witness.ReadCatalog), table
+// statistics (witness.ReadTableStats), the final rows (witness.ReadDigest),
+// Redis keys (s.RedisClient()). Each must hold for every right answer.
+func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
+	var before witness.Digest
+	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
+		before, err = witness.ReadDigest(ctx, conn, snapshot)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) ([]witness.Fact, error) {
+		var after witness.Digest
+		err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
+			after, err = witness.ReadDigest(ctx, conn, snapshot)
+			return err
+		})
+		return []witness.Fact{witness.Holds("database: the data is unchanged", after == before,
+			"counting left every row as it was",
+			"the rows changed during the check: counting only reads")}, err
+	}, nil
+}
 `

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func authoringCheckout(t *testing.T) string {
 	t.Helper()
 	ws := t.TempDir()
 	root := testenv.Root()
-	for _, dir := range []string{"lessons", "exercises", "solutions", "checker", "fixtures"} {
+	for _, dir := range []string{"lessons", "exercises", "solutions", "checker", "fixtures", "witness"} {
 		if err := os.CopyFS(filepath.Join(ws, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
 			t.Fatal(err)
 		}
@@ -78,6 +79,7 @@ func TestNewScaffoldsALessonThatLoadsAndCompiles(t *testing.T) {
 		"exercises/" + dir + "/replicas.go",
 		"exercises/" + dir + "/check_test.go",
 		"solutions/" + dir + "/replicas.go",
+		"lessons/" + dir + "/witness.go",
 	}
 	for _, p := range created {
 		if _, err := os.Stat(filepath.Join(ws, p)); err != nil {
@@ -102,6 +104,23 @@ func TestNewScaffoldsALessonThatLoadsAndCompiles(t *testing.T) {
 		t.Errorf("the stub is package %s, want readreplicas", pkg)
 	}
 	requireCompiles(t, ws, l)
+	requireWitnessRegistered(t, ws, l)
+}
+
+// requireWitnessRegistered: the scaffold's witness is in the registry, and
+// the registry builds with it.
+func requireWitnessRegistered(t *testing.T, ws string, l lessons.Lesson) {
+	t.Helper()
+	registry := readFile(t, filepath.Join(ws, "lessons", "witnesses", "witnesses.go"))
+	entry := regexp.MustCompile(fmt.Sprintf(`%q:\s+%s\.Witness,`, l.ID, packageName(t, filepath.Join(ws, l.ExercisePath()))))
+	if !entry.MatchString(registry) {
+		t.Errorf("the witness of %s is not registered:\n%s", l.ID, registry)
+	}
+	vet := exec.Command("go", "vet", "./lessons/...")
+	vet.Dir, vet.Env = ws, append(os.Environ(), "GOWORK=off")
+	if out, err := vet.CombinedOutput(); err != nil {
+		t.Errorf("go vet ./lessons/... after new: %v\n%s", err, out)
+	}
 }
 
 func TestNewDefaultsAndAKeywordID(t *testing.T) {
