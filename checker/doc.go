@@ -37,7 +37,8 @@
 //
 // # Records
 //
-// [Check.Assert] writes a [Record] (name, ok, message, [Evidence]) as one
+// [Check.Assert] writes a [Record] (name, ok, message, [Evidence], and the
+// weight [WithWeights] gives the name) as one
 // line of the report file and, when the assertion failed, fails the test
 // without stopping it; [Check.Require] and [Check.RequireNoError] stop it.
 // [ReadRecords] decodes a report file. The message is for the

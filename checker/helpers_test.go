@@ -60,6 +60,7 @@ func TestWithServers(t *testing.T) {
 		{"SQLStatePredicates", testSQLStatePredicates},
 		{"ReportUnderConcurrentAssertions", testReportUnderConcurrentAssertions},
 		{"ReportKeepsUnencodableEvidence", testReportKeepsUnencodableEvidence},
+		{"WeightsAreRecorded", testWeightsAreRecorded},
 		{"Shards", testShards},
 		{"ShardFailures", testShardFailures},
 	}
@@ -181,6 +182,7 @@ var scenarios = map[string]func(t *testing.T){
 	"leak-tx":      scenarioLeakTx,
 	"leak-shard":   scenarioLeakShard,
 	"no-shards":    scenarioNoShards,
+	"weights":      scenarioWeights,
 }
 
 // TestScenario is the child side of runScenario; run directly it does nothing.

@@ -11,6 +11,7 @@ type config struct {
 	idleInTxTimeout  time.Duration
 	maxConns         int32
 	adminSettings    map[string]string
+	weights          Weights
 }
 
 // The guard rails on every connection: long enough for any sane lesson
@@ -50,6 +51,22 @@ func WithIdleInTransactionTimeout(d time.Duration) Option {
 // connection-pooling lessons use small pools to make exhaustion visible.
 func WithMaxConns(n int32) Option {
 	return func(c *config) { c.maxConns = n }
+}
+
+// Weights give assertions, by name, their share of the lesson's points
+// relative to each other. An assertion the table does not name weighs 1.
+type Weights map[string]float64
+
+// WithWeights weighs the check's assertions for grade's partial credit:
+// a lesson's points (points in lesson.toml) are shared among the
+// assertions it records in proportion to their weights, and a failed
+// check earns the shares of the assertions that held. Without it every
+// assertion weighs the same. Example, for a plan that matters twice as
+// much as a timing:
+//
+//	checker.New(t, checker.WithWeights(checker.Weights{"no Seq Scan on posts": 2}))
+func WithWeights(w Weights) Option {
+	return func(c *config) { c.weights = w }
 }
 
 // WithAdminSetting sets a run-time parameter on the admin pool's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"sync"
@@ -25,6 +26,9 @@ type Record struct {
 	Message string `json:"message"`
 	// Evidence is what the assertion looked at.
 	Evidence Evidence `json:"evidence"`
+	// Weight is the assertion's share of the lesson's points relative to
+	// the others' (see [WithWeights]); 0 stands for the default, 1.
+	Weight float64 `json:"weight,omitempty"`
 }
 
 // Evidence is what an assertion looked at. Every field is optional; a check
@@ -84,6 +88,7 @@ type RedisCommand struct {
 func (c *Check) Record(r Record) bool {
 	c.t.Helper()
 	r.Test = c.t.Name()
+	r.Weight = c.weight(r.Name)
 	if err := c.report.write(r); err != nil {
 		c.t.Errorf("dblings report: %v", err)
 	}
@@ -95,6 +100,23 @@ func (c *Check) Record(r Record) bool {
 		c.t.Logf("ok: %s", r.Name)
 	}
 	return r.OK
+}
+
+// weight is the weight of the assertion called name, from the check's
+// [WithWeights] table, or 0 (the default) when the table does not name it.
+// A weight that is not a positive number is the check's mistake: it fails
+// the test, and the assertion keeps the default.
+func (c *Check) weight(name string) float64 {
+	c.t.Helper()
+	w, ok := c.cfg.weights[name]
+	if !ok {
+		return 0
+	}
+	if !(w > 0) || math.IsInf(w, 0) {
+		c.t.Errorf("dblings: the weight of %q is %v; weights are positive numbers", name, w)
+		return 0
+	}
+	return w
 }
 
 // Assert records an assertion: its name, whether it held, the message that

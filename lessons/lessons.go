@@ -34,6 +34,9 @@ type Lesson struct {
 	Redis bool
 	// Minutes is the estimated time a learner spends on the lesson.
 	Minutes int
+	// Points is what the lesson is worth in grade's score, shared among
+	// its check's assertions by their weights (see checker.WithWeights).
+	Points int
 	// Teaches names the patterns of the seed texts the lesson covers.
 	Teaches []string
 

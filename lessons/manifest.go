@@ -22,6 +22,7 @@ const ManifestFile = "lesson.toml"
 //	file    = "index.go"
 //	fixture = "blog"
 //	minutes = 20
+//	points  = 10   # optional: DefaultPoints
 //	teaches = ["Indexing strategy", "Reading EXPLAIN"]
 //
 //	[servers]
@@ -33,11 +34,27 @@ type manifest struct {
 	File    string   `toml:"file"`
 	Fixture string   `toml:"fixture"`
 	Minutes int      `toml:"minutes"`
+	Points  *int     `toml:"points"` // nil: DefaultPoints
 	Teaches []string `toml:"teaches"`
 	Servers struct {
 		Postgres int  `toml:"postgres"`
 		Redis    bool `toml:"redis"`
 	} `toml:"servers"`
+}
+
+// DefaultPoints is what a lesson is worth when its manifest does not say;
+// MaxPoints bounds what it may say.
+const (
+	DefaultPoints = 10
+	MaxPoints     = 1000
+)
+
+// points is what the lesson is worth in grade's score.
+func (m manifest) points() int {
+	if m.Points == nil {
+		return DefaultPoints
+	}
+	return *m.Points
 }
 
 // ManifestError says what is wrong with one lesson's manifest, for the
@@ -117,7 +134,7 @@ func loadLesson(tree fs.FS, dir string) (Lesson, error) {
 	return Lesson{
 		ID: m.ID, Dir: dir, Title: m.Title, File: m.File, Fixture: m.Fixture,
 		PostgresServers: m.Servers.Postgres, Redis: m.Servers.Redis,
-		Minutes: m.Minutes, Teaches: m.Teaches, texts: texts,
+		Minutes: m.Minutes, Points: m.points(), Teaches: m.Teaches, texts: texts,
 	}, nil
 }
 
@@ -139,6 +156,8 @@ func (m manifest) validate(dir string) string {
 		return "servers.postgres must be at least 1"
 	case m.Minutes < 1:
 		return "minutes (the estimated time for a learner) must be at least 1"
+	case m.Points != nil && (*m.Points < 0 || *m.Points > MaxPoints):
+		return fmt.Sprintf("points must be between 0 and %d (or left out for %d)", MaxPoints, DefaultPoints)
 	case len(m.Teaches) == 0:
 		return "teaches must name at least one pattern of the seed texts"
 	}

@@ -12,10 +12,16 @@ import (
 // results is Exercism's results.json, version 3, with one addition of ours:
 // evidence on each test.
 type results struct {
-	Version int          `json:"version"`
-	Status  string       `json:"status"`
-	Message *string      `json:"message"`
-	Tests   []testResult `json:"tests"`
+	Version int     `json:"version"`
+	Status  string  `json:"status"`
+	Message *string `json:"message"`
+	// Ours: the points earned out of every lesson's points, the learner
+	// graded, and how each lesson went (see points.go).
+	Score    float64        `json:"score"`
+	MaxScore float64        `json:"max_score"`
+	Learner  string         `json:"learner,omitempty"`
+	Lessons  []LessonResult `json:"lessons"`
+	Tests    []testResult   `json:"tests"`
 }
 
 type testResult struct {
@@ -24,6 +30,8 @@ type testResult struct {
 	Status   string            `json:"status"`
 	Message  string            `json:"message,omitempty"`
 	Output   string            `json:"output,omitempty"`
+	Score    float64           `json:"score"`
+	MaxScore float64           `json:"max_score"`
 	Evidence *checker.Evidence `json:"evidence,omitempty"`
 }
 
@@ -41,12 +49,16 @@ const maxOutput = 500
 // is pass when every test passed, error when every test errored (nothing
 // could be judged), and fail otherwise; message is set for error only, as
 // the format asks.
-func WriteJSON(w io.Writer, rs []*run.Result) error {
+func WriteJSON(w io.Writer, rs []*run.Result) error { return Grading{}.WriteJSON(w, rs) }
+
+// WriteJSON is the package's WriteJSON, with g's learner and points.
+func (g Grading) WriteJSON(w io.Writer, rs []*run.Result) error {
 	doc := results{Version: 3, Tests: []testResult{}}
 	for _, r := range rs {
 		doc.Tests = append(doc.Tests, lessonTests(r)...)
 	}
 	doc.Status = overallStatus(doc.Tests)
+	g.addPoints(&doc, rs)
 	if doc.Status == statusError {
 		var msgs []string
 		for _, t := range doc.Tests {

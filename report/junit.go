@@ -73,9 +73,17 @@ const junitPackage = "dblings"
 // compile, crashed, timed out or had no environment adds an error case.
 // The check's phase times, verdict and title are suite properties.
 func WriteJUnit(w io.Writer, rs []*run.Result, host string) error {
+	return Grading{}.WriteJUnit(w, rs, host)
+}
+
+// WriteJUnit is the package's WriteJUnit, with g's learner and points as
+// suite properties.
+func (g Grading) WriteJUnit(w io.Writer, rs []*run.Result, host string) error {
 	doc := junitSuites{Suites: []junitSuite{}}
 	for i, r := range rs {
-		doc.Suites = append(doc.Suites, junitLesson(i, r, host))
+		s := junitLesson(i, r, host)
+		s.Properties = append(s.Properties, g.junitPoints(r)...)
+		doc.Suites = append(doc.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

@@ -48,15 +48,22 @@ func ParseFormat(s string) (Format, error) {
 	return "", &FormatError{Name: s}
 }
 
-// Write writes results in format f. JUnit reports name this machine.
+// Write writes results in format f, with no learner named and no lesson
+// caught up. JUnit reports name this machine.
 func Write(w io.Writer, f Format, results []*run.Result) error {
+	return Grading{}.Write(w, f, results)
+}
+
+// Write writes results in format f, with g's learner and caught-up
+// lessons (see Grading).
+func (g Grading) Write(w io.Writer, f Format, results []*run.Result) error {
 	switch f {
 	case JSON:
-		return WriteJSON(w, results)
+		return g.WriteJSON(w, results)
 	case JUnit:
-		return WriteJUnit(w, results, hostname())
+		return g.WriteJUnit(w, results, hostname())
 	default:
-		return WriteText(w, results)
+		return g.WriteText(w, results)
 	}
 }
 

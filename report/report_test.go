@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 var started = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 
 func lesson(id string) lessons.Lesson {
-	return lessons.Lesson{ID: id, Title: "Lesson " + id, Dir: "01-" + id}
+	return lessons.Lesson{ID: id, Title: "Lesson " + id, Dir: "01-" + id, Points: 10}
 }
 
 func timings(compile, prepare, runFor float64) run.Timings {

@@ -7,36 +7,54 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/score"
 )
 
 // WriteText writes results for a person at a terminal: a line per lesson
 // with ✓ or ✗, its assertions below it, and what stopped a check that did
 // not finish (compiler messages, the panic and the learner's frames).
-func WriteText(w io.Writer, results []*run.Result) error {
+func WriteText(w io.Writer, results []*run.Result) error { return Grading{}.WriteText(w, results) }
+
+// WriteText is the package's WriteText, with each lesson's points and,
+// for several lessons, the score: "score: 41/60".
+func (g Grading) WriteText(w io.Writer, results []*run.Result) error {
 	var b strings.Builder
-	passed := 0
+	passed, caughtUp := 0, 0
 	for _, r := range results {
-		if r.Pass() {
+		p := g.score(r)
+		switch {
+		case p.Origin == score.CaughtUp:
+			caughtUp++
+		case r.Pass():
 			passed++
 		}
-		writeLesson(&b, r)
+		writeLesson(&b, r, p)
 	}
 	if len(results) > 1 {
-		fmt.Fprintf(&b, "\n%d of %d lessons passed.\n", passed, len(results))
+		fmt.Fprintf(&b, "\n%d of %d lessons passed", passed, len(results))
+		if caughtUp > 0 {
+			fmt.Fprintf(&b, ", %d caught up", caughtUp)
+		}
+		got, max := g.total(results)
+		fmt.Fprintf(&b, ".\nscore: %s/%s\n", points(got), points(max))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeLesson(b *strings.Builder, r *run.Result) {
-	mark := "✗"
-	switch r.Verdict {
-	case run.Passed:
+func writeLesson(b *strings.Builder, r *run.Result, p score.Lesson) {
+	mark, note := "✗", ""
+	switch {
+	case p.Origin == score.CaughtUp:
+		mark, note = "↷", "caught up, the reference solution laid by catch-up; "
+	case p.Origin == score.Stub:
+		note = "the exercise as shipped; "
+	case r.Verdict == run.Passed:
 		mark = "✓"
-	case run.Errored:
+	case r.Verdict == run.Errored:
 		mark = "!" // not the learner's fault: the check could not run
 	}
-	fmt.Fprintf(b, "%s %s: %s\n", mark, r.Lesson.ID, r.Message)
+	fmt.Fprintf(b, "%s %s: %s (%s%s/%s points)\n", mark, r.Lesson.ID, r.Message, note, points(p.Score), points(p.Max))
 	shown := map[string]bool{}
 	for _, a := range r.Assertions {
 		m := "✗"

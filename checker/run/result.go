@@ -83,6 +83,9 @@ type Assertion struct {
 	Message string
 	// Evidence is what the assertion looked at.
 	Evidence checker.Evidence
+	// Weight is the assertion's share of the lesson's points relative to
+	// the others' (checker.WithWeights); 0 stands for the default, 1.
+	Weight float64
 	// Output is what the test printed, kept only for failed tests without
 	// a record of their own.
 	Output string

@@ -72,7 +72,7 @@ func (b *build) judge(res *Result, out *outcome) {
 func assertions(out *outcome, crashed bool) []Assertion {
 	var list []Assertion
 	for _, r := range out.records {
-		list = append(list, Assertion{Test: r.Test, Name: r.Name, OK: r.OK, Message: r.Message, Evidence: r.Evidence})
+		list = append(list, Assertion{Test: r.Test, Name: r.Name, OK: r.OK, Message: r.Message, Evidence: r.Evidence, Weight: r.Weight})
 	}
 	if crashed {
 		return list

@@ -61,7 +61,7 @@ func runCheck(ctx context.Context, f *Factory, opts *checkOptions, args []string
 	}
 	results := []*run.Result{r}
 	recordRuns(f, ws, results)
-	if err := opts.report.write(f, format, results); err != nil {
+	if err := opts.report.write(f, ws, format, results); err != nil {
 		return err
 	}
 	return verdictExit(results)

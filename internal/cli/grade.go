@@ -31,6 +31,7 @@ usage; 3 when the database servers failed.`,
 	}
 	opts.run.add(cmd)
 	opts.report.add(cmd)
+	opts.report.addLearner(cmd)
 	return cmd
 }
 
@@ -63,7 +64,7 @@ func runGrade(ctx context.Context, f *Factory, opts *gradeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := opts.report.write(f, format, results); err != nil {
+	if err := opts.report.write(f, ws, format, results); err != nil {
 		return err
 	}
 	return verdictExit(results)

@@ -12,7 +12,8 @@ func newListCmd(f *Factory) *cobra.Command {
 		Use:   "list",
 		Short: "List the lessons and where you stand on each",
 		Long: `List the lessons in curriculum order with their id (what the other
-commands take), your status (passed, failed, not tried) and their title.
+commands take), your status (passed, failed, not tried, or caught up by
+"dblings catch-up") and their title.
 The lesson you are on is marked with an arrow.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return runList(f) },

@@ -3,12 +3,15 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/report"
 	"github.com/dblings/dblings/workspace"
 )
@@ -40,8 +43,9 @@ func (r *runFlags) options(ws *workspace.Workspace) run.Options {
 
 // reportFlags choose how results are written.
 type reportFlags struct {
-	format string
-	out    string
+	format  string
+	out     string
+	learner string // grade's --learner
 }
 
 func (r *reportFlags) add(cmd *cobra.Command) {
@@ -49,24 +53,54 @@ func (r *reportFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&r.out, "out", "", "write the report to this file instead of standard output")
 }
 
+// addLearner adds --learner, which names the learner in the report.
+func (r *reportFlags) addLearner(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&r.learner, "learner", os.Getenv("DBLINGS_LEARNER"), "the learner's name in the JSON and JUnit reports, for dblings cohort (env DBLINGS_LEARNER; default: none, cohort then names the learner after the file)")
+}
+
 func (r *reportFlags) parse() (report.Format, error) {
 	format, err := report.ParseFormat(r.format)
 	if err != nil {
 		return "", usageError("%v", err)
 	}
+	if err := validLearner(r.learner); err != nil {
+		return "", err
+	}
 	return format, nil
 }
 
-// write writes the report to --out or standard output.
-func (r *reportFlags) write(f *Factory, format report.Format, results []*run.Result) error {
+// maxLearner bounds a learner's name: it heads a row of cohort's table.
+const maxLearner = 100
+
+// validLearner refuses a name that would garble cohort's table.
+func validLearner(name string) error {
+	if len(name) > maxLearner || strings.IndexFunc(name, unicode.IsControl) >= 0 || name != strings.TrimSpace(name) {
+		return usageError("--learner %q must be a name of at most %d characters, on one line, without spaces around it", name, maxLearner)
+	}
+	return nil
+}
+
+// write writes the report to --out or standard output, with the learner
+// and the lessons whose code is not the learner's (see report.Grading):
+// caught up, as the progress says after recordRuns, or still the stub.
+func (r *reportFlags) write(f *Factory, ws *workspace.Workspace, format report.Format, results []*run.Result) error {
+	g := report.Grading{Learner: r.learner, CaughtUp: map[string]bool{}, Untouched: map[string]bool{}}
+	for _, res := range results {
+		switch {
+		case ws.Progress(res.Lesson).Status == progress.CaughtUp:
+			g.CaughtUp[res.Lesson.ID] = true
+		case untouched(ws, res.Lesson):
+			g.Untouched[res.Lesson.ID] = true
+		}
+	}
 	if r.out == "" {
-		return report.Write(f.IO.Out, format, results)
+		return g.Write(f.IO.Out, format, results)
 	}
 	file, err := os.Create(r.out)
 	if err != nil {
 		return fmt.Errorf("write the report: %w", err)
 	}
-	if err := report.Write(file, format, results); err != nil {
+	if err := g.Write(file, format, results); err != nil {
 		file.Close()
 		return fmt.Errorf("write the report to %s: %w", r.out, err)
 	}
@@ -74,6 +108,16 @@ func (r *reportFlags) write(f *Factory, format report.Format, results []*run.Res
 		return fmt.Errorf("write the report to %s: %w", r.out, err)
 	}
 	return nil
+}
+
+// untouched reports whether l's exercise is still the stub as shipped.
+func untouched(ws *workspace.Workspace, l lessons.Lesson) bool {
+	stub, err := ws.Stub(l)
+	if err != nil {
+		return false
+	}
+	differing, err := ws.Differing(stub)
+	return err == nil && len(differing) == 0
 }
 
 // prepareRun is what check and grade do before any check runs: refuse bad
