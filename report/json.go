@@ -9,12 +9,15 @@ import (
 	"github.com/dblings/dblings/checker/run"
 )
 
-// results is Exercism's results.json, version 3, with one addition of ours:
-// evidence on each test.
+// results is Exercism's results.json, version 3, with additions of ours:
+// evidence on each test, the seed of the data, the command that reproduces
+// a failed test, and the points below.
 type results struct {
 	Version int     `json:"version"`
 	Status  string  `json:"status"`
 	Message *string `json:"message"`
+	// Seed is the seed of the data every check ran on (see Reproduce).
+	Seed *uint64 `json:"seed,omitempty"`
 	// Ours: the points earned out of every lesson's points, the learner
 	// graded, and how each lesson went (see points.go).
 	Score    float64        `json:"score"`
@@ -33,6 +36,8 @@ type testResult struct {
 	Score    float64           `json:"score"`
 	MaxScore float64           `json:"max_score"`
 	Evidence *checker.Evidence `json:"evidence,omitempty"`
+	// Reproduce is set on the tests that did not pass (see Reproduce).
+	Reproduce string `json:"reproduce,omitempty"`
 }
 
 // Exercism's statuses.
@@ -58,6 +63,7 @@ func (g Grading) WriteJSON(w io.Writer, rs []*run.Result) error {
 		doc.Tests = append(doc.Tests, lessonTests(r)...)
 	}
 	doc.Status = overallStatus(doc.Tests)
+	doc.Seed = sharedSeed(rs)
 	g.addPoints(&doc, rs)
 	if doc.Status == statusError {
 		var msgs []string
@@ -73,6 +79,17 @@ func (g Grading) WriteJSON(w io.Writer, rs []*run.Result) error {
 }
 
 func lessonTests(r *run.Result) []testResult {
+	tests := lessonEntries(r)
+	reproduce := Reproduce(r)
+	for i := range tests {
+		if tests[i].Status != statusPass {
+			tests[i].Reproduce = reproduce
+		}
+	}
+	return tests
+}
+
+func lessonEntries(r *run.Result) []testResult {
 	var tests []testResult
 	for _, a := range r.Assertions {
 		t := testResult{Name: r.Lesson.ID + "/" + a.Name, Status: statusPass, Message: a.Message, Output: truncate(a.Output)}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,7 +111,11 @@ func junitLesson(id int, r *run.Result, host string) junitSuite {
 			{"compile_seconds", secondsAttr(r.Timings.Compile)},
 			{"prepare_seconds", secondsAttr(r.Timings.Prepare)},
 			{"run_seconds", secondsAttr(r.Timings.Run)},
+			{"seed", strconv.FormatUint(r.Seed, 10)},
 		},
+	}
+	if cmd := Reproduce(r); cmd != "" {
+		s.Properties = append(s.Properties, junitProperty{"reproduce", cmd})
 	}
 	for _, a := range r.Assertions {
 		c := junitCase{Name: a.Name, Classname: r.Lesson.ID, Time: secondsAttr(0)}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/fixtures"
 	"github.com/dblings/dblings/score"
 )
 
@@ -71,6 +72,11 @@ func writeLesson(b *strings.Builder, r *run.Result, p score.Lesson) {
 	}
 	for _, warning := range r.Warnings {
 		fmt.Fprintf(b, "    warning: %s\n", warning)
+	}
+	// check runs on the fixed data, so its own command line reproduces it;
+	// a variant's seed would be lost with the terminal's scrollback.
+	if cmd := Reproduce(r); cmd != "" && r.Seed != fixtures.FixedSeed {
+		fmt.Fprintf(b, "    reproduce: %s\n", cmd)
 	}
 	if r.Verdict != run.CompileError && r.Verdict != run.Errored {
 		fmt.Fprintf(b, "    (%s)\n", timings(r.Timings))
