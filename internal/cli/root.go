@@ -139,6 +139,7 @@ commands below to check, grade and manage lessons from scripts and CI.`,
 		newVersionCmd(f),
 		newEnvCmd(f),
 		newDoctorCmd(f),
+		newCohortCmd(f),
 	} {
 		root.AddCommand(cmd)
 	}
