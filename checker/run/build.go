@@ -29,8 +29,8 @@ type build struct {
 	origins map[string]string // overlay content file → the path it stands for
 	// required are the tests of the pristine check: each must run to its end.
 	required []string
-	started time.Time
-	compile time.Duration
+	started  time.Time
+	compile  time.Duration
 	// done is the final result when the check cannot run: it did not
 	// compile, or the lesson is missing from this build.
 	done *Result
@@ -103,11 +103,16 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	// optimised, a function stuck in an empty loop shows in a stack trace at
 	// its file's line 1, where the learner would look in vain. The database
 	// work a check measures does not notice.
-	cmd := exec.CommandContext(cctx, "go", "test", "-c", "-o", b.binary, "-vet=off",
-		"-tags", "dblings", "-ldflags=-s -w", "-gcflags="+b.lesson.Package()+"=-N -l",
-		"-overlay", overlayFile, "-json", b.lesson.Package())
+	args := []string{"test", "-c", "-o", b.binary, "-vet=off",
+		"-tags", "dblings", "-ldflags=-s -w", "-gcflags=" + b.lesson.Package() + "=-N -l"}
+	env := checkEnviron(b.dir)
+	if b.opts.Race {
+		// The race detector's runtime is linked through cgo.
+		args, env = append(args, "-race"), append(env, "CGO_ENABLED=1")
+	}
+	cmd := exec.CommandContext(cctx, "go", append(args, "-overlay", overlayFile, "-json", b.lesson.Package())...)
 	cmd.Dir = b.opts.Workspace
-	cmd.Env = checkEnviron(b.dir)
+	cmd.Env = env
 	cmd.Stdout = collect
 	cmd.Stderr = collect
 	cmd.WaitDelay = 5 * time.Second
@@ -124,12 +129,25 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 		b.done = b.result(Errored, "checks are built with the Go toolchain, and no `go` command was found on PATH; install Go from https://go.dev/dl/")
 	case cctx.Err() != nil:
 		b.done = b.result(Errored, fmt.Sprintf("compiling the check took longer than %s; is the machine very busy?", compileLimit))
+	case err != nil && b.opts.Race && noCCompiler(lines):
+		b.done = b.result(Errored, "this lesson's check runs with Go's race detector, which needs a C compiler, and none was found: install gcc (or clang), or set CC to the one you have")
 	case err != nil:
 		diags := parseDiagnostics(lines, b.relPath)
 		b.done = b.result(CompileError, compileMessage(diags))
 		b.done.CompileErrors = diags
 	}
 	return nil
+}
+
+// noCCompiler says whether a build failed because cgo, which the race
+// detector needs, found no C compiler: the machine's fault, not the code's.
+func noCCompiler(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, "C compiler") && strings.Contains(l, "not found") || strings.Contains(l, "-race requires cgo") {
+			return true
+		}
+	}
+	return false
 }
 
 // compileMessage sums up a failed build. Errors inside the check file

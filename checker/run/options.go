@@ -62,6 +62,12 @@ type Options struct {
 	// (checker.Check.Seed). 0 is fixtures.FixedSeed, the data the lesson
 	// texts measured; grade passes a variant's.
 	Seed uint64
+	// Race builds the check with the race detector (go test -race): a data
+	// race in the learner's code then fails the check with both places it
+	// happened, instead of passing whenever the scheduler is kind. It needs
+	// cgo and a C compiler. Concurrency lessons declare it in their
+	// lesson.toml ([check] race = true).
+	Race bool
 	// Source is the pristine module tree the check is built from: go.mod,
 	// exercises/<dir> (stubs and check files), solutions/<dir>, and the
 	// packages checks import (checker/, fixtures/, …). The dblings binary

@@ -26,9 +26,9 @@ type redisDB struct {
 	db       int
 	url      string // the learner user's URL of the database
 	adminURL string // the URL dblings was given: its administrator
-	key    string
-	token  string
-	claims *redis.Client
+	key      string
+	token    string
+	claims   *redis.Client
 }
 
 // checkUserPrefix names the ACL users of checks.

@@ -27,6 +27,9 @@ func (b *build) judge(res *Result, out *outcome) {
 	res.Output = out.log.all.String()
 	crash, timedOut := findCrash(res.Output, b.learnerFile)
 	res.Assertions = assertions(out, crash != nil || out.killed)
+	if race := findRace(res.Output, b.learnerFile); race != nil {
+		res.Assertions = addRace(res.Assertions, race)
+	}
 	if out.badLines != nil {
 		res.Warnings = append(res.Warnings, "the check's report had lines that were not records: "+out.badLines.Error())
 	}
