@@ -32,6 +32,10 @@ type Lesson struct {
 	PostgresServers int
 	// Redis says whether the check needs a Redis server.
 	Redis bool
+	// Race says that the check runs the learner's code with Go's race
+	// detector: a lesson about concurrency, where a data race is a wrong
+	// answer that usually passes without it.
+	Race bool
 	// Minutes is the estimated time a learner spends on the lesson.
 	Minutes int
 	// Points is what the lesson is worth in grade's score, shared among

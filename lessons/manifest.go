@@ -28,6 +28,9 @@ const ManifestFile = "lesson.toml"
 //	[servers]
 //	postgres = 1
 //	redis    = true
+//
+//	[check]        # optional
+//	race = true
 type manifest struct {
 	ID      string   `toml:"id"`
 	Title   string   `toml:"title"`
@@ -40,6 +43,9 @@ type manifest struct {
 		Postgres int  `toml:"postgres"`
 		Redis    bool `toml:"redis"`
 	} `toml:"servers"`
+	Check struct {
+		Race bool `toml:"race"`
+	} `toml:"check"`
 }
 
 // DefaultPoints is what a lesson is worth when its manifest does not say;
@@ -133,7 +139,7 @@ func loadLesson(tree fs.FS, dir string) (Lesson, error) {
 	}
 	return Lesson{
 		ID: m.ID, Dir: dir, Title: m.Title, File: m.File, Fixture: m.Fixture,
-		PostgresServers: m.Servers.Postgres, Redis: m.Servers.Redis,
+		PostgresServers: m.Servers.Postgres, Redis: m.Servers.Redis, Race: m.Check.Race,
 		Minutes: m.Minutes, Points: m.points(), Teaches: m.Teaches, texts: texts,
 	}, nil
 }

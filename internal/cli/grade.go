@@ -96,6 +96,10 @@ func runGrade(ctx context.Context, f *Factory, opts *gradeOptions, ids []string)
 		// of the judge's credentials.
 		runOpts.Env, runOpts.Isolate = env, true
 		runOpts.Seed = opts.seed
+		// Concurrency lessons are graded with the race detector: a data
+		// race that happened to give the right answer is still wrong.
+		// check leaves it out, as it costs 2 to 3 s a run (docs/AUTHORING.md).
+		runOpts.Race = l.Race
 		jobs = append(jobs, run.Job{Lesson: l, Options: runOpts})
 	}
 	// One line per lesson as it finishes; per-phase progress would come

@@ -56,6 +56,8 @@ func check(t *testing.T, env *sandbox.Env, l lessons.Lesson, content []byte) *ru
 		Source:    testenv.Source(),
 		Env:       env,
 		Replace:   map[string][]byte{l.ExercisePath(): content},
+		// As grade builds it, so that a data race is an answer too.
+		Race: l.Race,
 	})
 	if err != nil {
 		t.Fatalf("run check: %v", err)
