@@ -48,6 +48,7 @@ func TestOptimisticLocking(t *testing.T) {
 	assertConcurrentUpdates(c, ctx)
 	assertRetriesAfterConflict(c, ctx, 3)
 	assertGivesUp(c, ctx, 4)
+	assertRefusedChangeWritesNothing(c, ctx, 5)
 }
 
 // tally counts, per account, the Update calls that returned nil and what
@@ -273,6 +274,43 @@ func assertGivesUp(c *checker.Check, ctx context.Context, id int64) {
 	}
 	ok := r.blocked() == nil && calls == attempts && errors.Is(err, ErrConflict) && after.Balance == wantBalance
 	c.Assert("gives up after maxAttempts with ErrConflict", ok, msg, r.evidence(before, after))
+}
+
+// errRefused is the error the check's change returns: a caller's rule
+// that says no (insufficient funds, a frozen account).
+var errRefused = errors.New("the check's change refuses this update")
+
+// assertRefusedChangeWritesNothing calls Update with a change that first
+// modifies the account, then returns an error: Update must return that
+// error and leave the row as it was, balance and version alike.
+func assertRefusedChangeWritesNothing(c *checker.Check, ctx context.Context, id int64) {
+	before := readAccount(c, ctx, id)
+	var calls atomic.Int64
+	err := Update(ctx, c.Pool(), id, 3, func(a *Account) error {
+		calls.Add(1)
+		a.Balance += ourDeposit
+		return errRefused
+	})
+	after := readAccount(c, ctx, id)
+	var msg string
+	switch {
+	case after != before:
+		msg = fmt.Sprintf("change added %s cents to account %d, then returned an error; yet the account went from %s cents at version %d to %s cents at version %d: Update wrote a change the caller refused. When change returns an error, return it at once and write nothing",
+			fmtInt(ourDeposit), id, fmtInt(before.Balance), before.Version, fmtInt(after.Balance), after.Version)
+	case err == nil:
+		msg = fmt.Sprintf("change returned an error, yet Update returned nil: the caller believes account %d was updated. Return change's error", id)
+	case !errors.Is(err, errRefused):
+		msg = fmt.Sprintf("change returned %q, and Update returned %q, which does not wrap it (errors.Is is false): the caller cannot tell why nothing happened. Return change's error, or wrap it with %%w", errRefused, err)
+	case calls.Load() != 1:
+		msg = fmt.Sprintf("change returned an error and ran %d times: an error from change is the caller's answer, not a conflict, so it is not retried", calls.Load())
+	default:
+		msg = fmt.Sprintf("change returned an error: Update returned it, and account %d kept its %s cents at version %d", id, fmtInt(after.Balance), after.Version)
+	}
+	ok := after == before && errors.Is(err, errRefused) && calls.Load() == 1
+	c.Assert("a refused change writes nothing", ok, msg, checker.Evidence{Counts: map[string]int64{
+		"change_calls": calls.Load(), "balance_before": before.Balance, "balance_after": after.Balance,
+		"version_before": before.Version, "version_after": after.Version,
+	}})
 }
 
 // rival is another writer that gets in first: while the learner's change

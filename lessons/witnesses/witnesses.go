@@ -5,13 +5,15 @@ package witnesses
 
 import (
 	explainindex "github.com/dblings/dblings/lessons/01-explain-index"
+	optimisticlocking "github.com/dblings/dblings/lessons/04-optimistic-locking"
 	"github.com/dblings/dblings/witness"
 )
 
 // For returns the witness of the lesson with the given id.
 func For(id string) (witness.Witness, bool) {
 	w, ok := map[string]witness.Witness{
-		"explain-index": explainindex.Witness,
+		"explain-index":      explainindex.Witness,
+		"optimistic-locking": optimisticlocking.Witness,
 	}[id]
 	return w, ok
 }
