@@ -40,9 +40,12 @@ func TestSharding(t *testing.T) {
 	n := len(c.Shards())
 	requireShardRange(c, n)
 	customers, orders := shopData(c.Seed())
-	c.RequireNoError("save the shop through your ShardFor", Save(c.Ctx(), c.Shards(), customers, orders))
+	orders = append(orders, tieOrder(customers, orders, n)...)
+	elsewhere := saveCustomersElsewhere(c, customers)
+	c.RequireNoError("save the orders through your ShardFor", Save(c.Ctx(), c.Shards(), nil, orders))
 
 	p := readPlacement(c)
+	assertSameRoutingEverywhere(c, customers, elsewhere)
 	assertOneShardEach(c, p, customers, orders)
 	assertEvenSpread(c, p)
 	assertNextCustomersSpread(c, n)
@@ -62,6 +65,30 @@ func shopData(seed uint64) ([]Customer, []Order) {
 		orders = append(orders, Order{ID: fo.ID, CustomerID: fo.CustomerID, AmountCents: fo.AmountCents, CreatedAt: fo.CreatedAt})
 	}
 	return customers, orders
+}
+
+// tieOrder is an order of the check's own that ties two customers of the
+// top topN who live on different shards: the one with the lower id on the
+// later shard. Ties go to the lower id; a merge that keeps the order in
+// which the shards' lists were put together puts the other one first. The
+// order raises the lower total to the higher, so the top topN keeps its
+// customers; only when no such pair is in it does a customer from below
+// join it. No order when every customer is on one shard: there is no tie
+// across shards to make, and the spread assertion says why.
+func tieOrder(customers []Customer, orders []Order, shards int) []Order {
+	ranked := reference(customers, orders, len(customers))
+	for j := 1; j < len(ranked); j++ {
+		for i := range min(j, topN) {
+			lo, hi := ranked[i].CustomerID, ranked[j].CustomerID
+			if ShardFor(min(lo, hi), shards) <= ShardFor(max(lo, hi), shards) {
+				continue
+			}
+			last := orders[len(orders)-1]
+			return []Order{{ID: last.ID + 1, CustomerID: ranked[j].CustomerID,
+				AmountCents: ranked[i].TotalCents - ranked[j].TotalCents, CreatedAt: last.CreatedAt.Add(time.Second)}}
+		}
+	}
+	return nil
 }
 
 // requireShardRange stops at once when ShardFor names a shard that does
@@ -361,7 +388,7 @@ func assertScatterGather(c *checker.Check, customers []Customer, orders []Order)
 	}
 	assertEveryShardAsked(c, all)
 	assertAtOnce(c, wall, busy, checker.PeakOverlap(all), all)
-	assertMerged(c, got, reference(customers, orders))
+	assertMerged(c, got, reference(customers, orders, topN))
 }
 
 // slowDownShards puts a pause of shardPause in front of every query of
@@ -421,8 +448,8 @@ func assertAtOnce(c *checker.Check, wall time.Duration, busy []time.Duration, pe
 	c.Assert("the shards are asked at the same time", ok, msg, ev)
 }
 
-// reference is the report computed from the source data.
-func reference(customers []Customer, orders []Order) []CustomerTotal {
+// reference is the report of the top n computed from the source data.
+func reference(customers []Customer, orders []Order, n int) []CustomerTotal {
 	byID := map[int64]*CustomerTotal{}
 	for _, cu := range customers {
 		byID[cu.ID] = &CustomerTotal{CustomerID: cu.ID, Name: cu.Name}
@@ -441,7 +468,7 @@ func reference(customers []Customer, orders []Order) []CustomerTotal {
 	slices.SortFunc(all, func(a, b CustomerTotal) int {
 		return cmp.Or(cmp.Compare(b.TotalCents, a.TotalCents), cmp.Compare(a.CustomerID, b.CustomerID))
 	})
-	return all[:topN]
+	return all[:min(n, len(all))]
 }
 
 func assertMerged(c *checker.Check, got, want []CustomerTotal) {
@@ -463,7 +490,7 @@ func mergeProblem(c *checker.Check, got, want []CustomerTotal) string {
 	case len(got) < len(want):
 		return fmt.Sprintf("the report has %d lines; expected %d: each shard must send its own top n, since the best %d overall may all live on one shard", len(got), len(want), topN)
 	case sameCustomers(got, want):
-		return "the right customers in the wrong order: sort the merged list again, highest total first, ties by customer id; each shard only knows its own order"
+		return orderProblem(got, want, n)
 	}
 	i := 0
 	for got[i] == want[i] {
@@ -479,6 +506,30 @@ func mergeProblem(c *checker.Check, got, want []CustomerTotal) string {
 		return msg + fmt.Sprintf(". Your report has %d customers of shard %d, but the real top %d has %d of them: ask each shard for its own top n, not a share of it", have, s, topN, need)
 	}
 	return msg + ". Gather every shard's top n, merge them, sort the merged list, then keep the first n"
+}
+
+// orderProblem explains a report with the right customers in the wrong
+// order: a tie broken the wrong way, or a merged list never sorted.
+func orderProblem(got, want []CustomerTotal, n int) string {
+	i := 0
+	for got[i] == want[i] {
+		i++
+	}
+	if got[i].TotalCents == want[i].TotalCents {
+		return tieProblem(got[i], want[i], n)
+	}
+	return "the right customers in the wrong order: sort the merged list again, highest total first, ties by customer id; each shard only knows its own order"
+}
+
+// tieProblem explains a tie broken the wrong way: got came first, want
+// should have.
+func tieProblem(got, want CustomerTotal, n int) string {
+	msg := fmt.Sprintf("customers %d and %d both spent %s, a tie, and ties go to the lower customer id: customer %d comes first. Your report has customer %d first",
+		want.CustomerID, got.CustomerID, cents(got.TotalCents), want.CustomerID, got.CustomerID)
+	if g, w := ShardFor(got.CustomerID, n), ShardFor(want.CustomerID, n); g < w {
+		msg += fmt.Sprintf(", who lives on shard %d, before shard %d: the tie kept the order in which the shards' lists were put together", g, w)
+	}
+	return msg + ". Sort the merged list by total, then by customer id"
 }
 
 // shortShard finds the shard with the most customers missing from the

@@ -6,6 +6,7 @@ package witnesses
 import (
 	explainindex "github.com/dblings/dblings/lessons/01-explain-index"
 	optimisticlocking "github.com/dblings/dblings/lessons/04-optimistic-locking"
+	sharding "github.com/dblings/dblings/lessons/05-sharding"
 	"github.com/dblings/dblings/witness"
 )
 
@@ -14,6 +15,7 @@ func For(id string) (witness.Witness, bool) {
 	w, ok := map[string]witness.Witness{
 		"explain-index":      explainindex.Witness,
 		"optimistic-locking": optimisticlocking.Witness,
+		"sharding":           sharding.Witness,
 	}[id]
 	return w, ok
 }
