@@ -5,8 +5,11 @@ package witnesses
 
 import (
 	explainindex "github.com/dblings/dblings/lessons/01-explain-index"
+	cacheaside "github.com/dblings/dblings/lessons/02-cache-aside"
+	pagination "github.com/dblings/dblings/lessons/03-cursor-pagination"
 	optimisticlocking "github.com/dblings/dblings/lessons/04-optimistic-locking"
 	sharding "github.com/dblings/dblings/lessons/05-sharding"
+	batching "github.com/dblings/dblings/lessons/06-batching"
 	"github.com/dblings/dblings/witness"
 )
 
@@ -14,8 +17,11 @@ import (
 func For(id string) (witness.Witness, bool) {
 	w, ok := map[string]witness.Witness{
 		"explain-index":      explainindex.Witness,
+		"cache-aside":        cacheaside.Witness,
+		"cursor-pagination":  pagination.Witness,
 		"optimistic-locking": optimisticlocking.Witness,
 		"sharding":           sharding.Witness,
+		"batching":           batching.Witness,
 	}[id]
 	return w, ok
 }
