@@ -10,6 +10,12 @@ import (
 	optimisticlocking "github.com/dblings/dblings/lessons/04-optimistic-locking"
 	sharding "github.com/dblings/dblings/lessons/05-sharding"
 	batching "github.com/dblings/dblings/lessons/06-batching"
+	nplusone "github.com/dblings/dblings/lessons/07-n-plus-one"
+	pooling "github.com/dblings/dblings/lessons/08-pooling"
+	transactions "github.com/dblings/dblings/lessons/09-transactions"
+	aggregation "github.com/dblings/dblings/lessons/10-aggregation"
+	softdeleteaudit "github.com/dblings/dblings/lessons/11-soft-delete-audit"
+	materializedviews "github.com/dblings/dblings/lessons/12-materialized-views"
 	"github.com/dblings/dblings/witness"
 )
 
@@ -22,6 +28,12 @@ func For(id string) (witness.Witness, bool) {
 		"optimistic-locking": optimisticlocking.Witness,
 		"sharding":           sharding.Witness,
 		"batching":           batching.Witness,
+		"n-plus-one":         nplusone.Witness,
+		"pooling":            pooling.Witness,
+		"transactions":       transactions.Witness,
+		"aggregation":        aggregation.Witness,
+		"soft-delete-audit":  softdeleteaudit.Witness,
+		"materialized-views": materializedviews.Witness,
 	}[id]
 	return w, ok
 }
