@@ -128,6 +128,7 @@ func assertUpdate(c *checker.Check, ctx context.Context, s *Store, old User) {
 		msg = fmt.Sprintf("after UpdateUser(%d, %q, %q) Postgres holds %q, %q; expected the change in the database, which holds the truth", old.ID, name, email, stored.Name, stored.Email)
 	}
 	c.Assert("UpdateUser writes Postgres", ok, msg, queryEvidence(queries))
+	assertOnlyThatUser(c, ctx, name, email)
 	assertInvalidatedAfterWrite(c, queries, commands)
 
 	resetLogs(c)
@@ -140,6 +141,19 @@ func assertUpdate(c *checker.Check, ctx context.Context, s *Store, old User) {
 			old.ID, name, got.Name)
 	}
 	c.Assert("the next read sees the update", ok, msg, checker.Evidence{Commands: checker.RedisCommands(c.CommandLog().Commands())})
+}
+
+// assertOnlyThatUser: the new name and email are unique to this check, so
+// exactly one row may carry them afterwards.
+func assertOnlyThatUser(c *checker.Check, ctx context.Context, name, email string) {
+	var n int64
+	c.RequireNoError("count the renamed users", c.Admin().QueryRow(ctx,
+		`SELECT count(*) FROM users WHERE name = $1 OR email = $2`, name, email).Scan(&n))
+	msg := "UpdateUser changed one row: the user it was given"
+	if n != 1 {
+		msg = fmt.Sprintf("after UpdateUser, %s users carry the new name or email: the UPDATE must change only the user it is given (WHERE id = $1)", checker.FormatCount(n))
+	}
+	c.Assert("UpdateUser changes only that user", n == 1, msg, checker.Evidence{Counts: map[string]int64{"renamed_users": n}})
 }
 
 // assertInvalidatedAfterWrite requires a Redis command that started after

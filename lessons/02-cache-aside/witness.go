@@ -104,15 +104,19 @@ func changes(before, after map[int64]profile) []change {
 	return out
 }
 
-// updateFact: the check renames a user, so Postgres must show a change.
+// updateFact: the check renames one user, so Postgres must show exactly
+// one change.
 func updateFact(changed []change) witness.Fact {
 	var seen []string
 	for _, c := range changed[:min(3, len(changed))] {
 		seen = append(seen, fmt.Sprintf("user %d is now %s <%s>", c.id, c.now.name, c.now.email))
 	}
-	return witness.Holds("database: the update reached Postgres", len(changed) > 0,
-		fmt.Sprintf("%s changed in Postgres during the check: %s", users(len(changed)), strings.Join(seen, "; ")),
-		"no user's name or email changed in Postgres during the check, yet the check renames a user: the update never reached the database")
+	msg := "no user's name or email changed in Postgres during the check, yet the check renames a user: the update never reached the database"
+	if len(changed) > 1 {
+		msg = fmt.Sprintf("%s changed in Postgres during the check, which renames one: %s", users(len(changed)), strings.Join(seen, "; "))
+	}
+	return witness.Holds("database: the update reached Postgres", len(changed) == 1,
+		fmt.Sprintf("one user changed in Postgres during the check: %s", strings.Join(seen, "; ")), msg)
 }
 
 // filledFact: the check looks users up, so a cache-aside read leaves at
