@@ -56,6 +56,9 @@ type Scene struct {
 	// Redis is the superuser URL of the check's Redis logical database;
 	// empty when the lesson uses no Redis.
 	Redis string
+	// Seed is the seed of the fixture's data (fixtures.FixedSeed in check),
+	// for a witness that regenerates what the data should hold.
+	Seed uint64
 }
 
 // Connect opens a superuser connection to the clone on server i. The
