@@ -118,7 +118,7 @@ func (b *build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
 		if argv, err = b.isolate(argv, report); err != nil {
 			return &outcome{}, err
 		}
-		env, dir = isolatedEnviron(env, b.dir), b.dir
+		dir = b.dir
 	}
 	cmd := exec.CommandContext(rctx, "go", append([]string{"tool", "test2json", "-t", "-p", path.Join("exercises", b.lesson.Dir)}, argv...)...)
 	cmd.Dir, cmd.Env = dir, env

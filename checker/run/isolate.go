@@ -26,11 +26,18 @@ func (b *build) isolated() bool { return b.opts.Isolate && os.Geteuid() == 0 }
 
 // isolate hands the check's folder, binary and report to nobody and
 // returns the command line that runs argv as nobody, with no supplementary
-// groups and no way to gain privileges back.
+// groups and no way to gain privileges back, and with its home and
+// temporary folder in its own folder. Only the binary gets those: the go
+// command that runs test2json keeps dblings' home, and with it the build
+// cache.
 func (b *build) isolate(argv []string, report string) ([]string, error) {
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		return nil, &EnvironmentError{Step: "running the check as an unprivileged user", Err: fmt.Errorf("setpriv (util-linux) is not installed: %w", err)}
+	var tools []string
+	for _, name := range []string{"setpriv", "env"} {
+		path, err := exec.LookPath(name)
+		if err != nil {
+			return nil, &EnvironmentError{Step: "running the check as an unprivileged user", Err: fmt.Errorf("%s (util-linux, coreutils) is not installed: %w", name, err)}
+		}
+		tools = append(tools, path)
 	}
 	for _, p := range []string{b.dir, b.binary, report} {
 		if err := os.Chown(p, nobody, nobody); err != nil {
@@ -38,11 +45,6 @@ func (b *build) isolate(argv []string, report string) ([]string, error) {
 		}
 	}
 	id := strconv.Itoa(nobody)
-	return append([]string{setpriv, "--reuid=" + id, "--regid=" + id, "--clear-groups", "--no-new-privs", "--"}, argv...), nil
-}
-
-// isolatedEnviron is the environment of an isolated check: its home and
-// temporary folder are its own folder.
-func isolatedEnviron(env []string, dir string) []string {
-	return append(env, "HOME="+dir, "TMPDIR="+dir, "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
+	return append([]string{tools[0], "--reuid=" + id, "--regid=" + id, "--clear-groups", "--no-new-privs", "--",
+		tools[1], "HOME=" + b.dir, "TMPDIR=" + b.dir, "XDG_CACHE_HOME=" + filepath.Join(b.dir, "cache")}, argv...), nil
 }
