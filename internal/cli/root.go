@@ -140,6 +140,7 @@ commands below to check, grade and manage lessons from scripts and CI.`,
 		newEnvCmd(f),
 		newDoctorCmd(f),
 		newCohortCmd(f),
+		newPrepareCmd(f),
 	} {
 		root.AddCommand(cmd)
 	}
