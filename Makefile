@@ -21,8 +21,9 @@ vet:
 unit:
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 
-verify: build ## every reference solution passes its check and every stub fails
+verify: build ## every reference solution passes its check and every stub fails; the example lesson pack proves itself
 	./$(BIN) verify
+	./$(BIN) verify --pack examples/pack
 
 bench: ## start-up, fixture, clone and check timings (prints tables)
 	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 30m ./sandbox/ ./fixtures/ ./checker/... ./tui/

@@ -180,3 +180,27 @@ func (w *Workspace) backUp(l lessons.Lesson, files []File) (string, error) {
 
 // path turns a workspace-relative slash path into a path on disk.
 func (w *Workspace) path(rel string) string { return filepath.Join(w.root, filepath.FromSlash(rel)) }
+
+// AddMissing writes the stub files of l that the workspace does not have,
+// and nothing else: how the exercise of a lesson from a pack reaches a
+// learner's checkout. It returns the files it wrote.
+func (w *Workspace) AddMissing(l lessons.Lesson) ([]string, error) {
+	stub, err := w.Stub(l)
+	if err != nil {
+		return nil, err
+	}
+	var added []string
+	for _, f := range stub {
+		if _, err := os.Lstat(w.path(f.Path)); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(w.path(f.Path)), 0o755); err != nil {
+			return added, fmt.Errorf("add %s: %w", f.Path, err)
+		}
+		if err := renameio.WriteFile(w.path(f.Path), f.Content, 0o644); err != nil {
+			return added, fmt.Errorf("add %s: %w", f.Path, err)
+		}
+		added = append(added, f.Path)
+	}
+	return added, nil
+}

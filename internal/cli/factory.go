@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/internal/pack"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/sandbox"
@@ -22,8 +23,10 @@ import (
 type Factory struct {
 	IO IO
 
-	source  fs.FS           // the pristine tree built into the binary
-	catalog lessons.Catalog // read from source on first use
+	source   fs.FS           // the pristine tree built into the binary
+	catalog  lessons.Catalog // read from source and the packs on first use
+	packs    []*pack.Pack    // the lesson packs, loaded with the catalog
+	packDirs []string        // --pack
 
 	envName      string
 	pgURLs       []string
@@ -36,6 +39,7 @@ func (f *Factory) addFlags(root *cobra.Command) {
 	fl.StringVar(&f.envName, "env", os.Getenv("DBLINGS_ENV"), "where the servers come from: docker, local or external (env DBLINGS_ENV; default: auto)")
 	fl.StringSliceVar(&f.pgURLs, "pg-url", splitList(os.Getenv("DBLINGS_PG_URL")), "Postgres server URL for the external environment; repeat or comma-separate for several servers (env DBLINGS_PG_URL)")
 	fl.StringVar(&f.redisURL, "redis-url", os.Getenv("DBLINGS_REDIS_URL"), "Redis server URL for the external environment (env DBLINGS_REDIS_URL)")
+	fl.StringSliceVar(&f.packDirs, "pack", nil, "a lesson pack: a folder of your own lessons laid out as dblings' own, added after the built-in ones; repeat for several (also: packs in the workspace's dblings.toml)")
 	fl.StringVar(&f.workspaceDir, "workspace", os.Getenv("DBLINGS_WORKSPACE"), "the dblings checkout holding exercises/ (env DBLINGS_WORKSPACE; default: found from the current directory)")
 }
 
@@ -66,8 +70,10 @@ func (f *Factory) SandboxConfig(servers int) (sandbox.Config, error) {
 	}, nil
 }
 
-// Catalog is the curriculum built into this dblings. A lesson whose
-// manifest does not load is a defect of the build, reported as such.
+// Catalog is the curriculum built into this dblings, followed by the
+// lessons of the packs (see Packs). A built-in lesson whose manifest does
+// not load is a defect of the build, reported as such; a pack that does
+// not load is a usage error naming the pack.
 func (f *Factory) Catalog() (lessons.Catalog, error) {
 	if f.catalog != nil {
 		return f.catalog, nil
@@ -80,9 +86,20 @@ func (f *Factory) Catalog() (lessons.Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the lessons built into this dblings cannot be read: %w", err)
 	}
-	f.catalog = c
+	packs, err := f.loadPacks()
+	if err != nil {
+		return nil, err
+	}
+	if c, err = pack.Catalog(c, packs); err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	}
+	f.catalog, f.packs = c, packs
 	return c, nil
 }
+
+// Source is the pristine tree checks are built from: the binary's, with
+// the packs' lessons laid over it (see pack.Source). Call Catalog first.
+func (f *Factory) Source() fs.FS { return pack.Source(f.source, f.packs) }
 
 // Workspace is the root of the learner's checkout: --workspace, or the
 // nearest folder upwards from the current directory that holds exercises/
@@ -103,6 +120,9 @@ func (f *Factory) OpenWorkspace() (*workspace.Workspace, error) {
 	if warning != "" {
 		fmt.Fprintln(f.IO.Err, "dblings: warning:", warning)
 	}
+	if err == nil {
+		f.addPackStubs(ws)
+	}
 	return ws, err
 }
 
@@ -117,7 +137,7 @@ func (f *Factory) openWorkspace() (ws *workspace.Workspace, warning string, err 
 	if err != nil {
 		return nil, "", err
 	}
-	ws, err = workspace.Open(root, catalog, f.source)
+	ws, err = workspace.Open(root, catalog, f.Source())
 	var recovered *progress.RecoveredError
 	if errors.As(err, &recovered) {
 		return ws, recovered.Error(), nil

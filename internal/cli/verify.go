@@ -27,6 +27,10 @@ workspace's: the reference solution must pass, and the untouched stub must
 compile and fail with a message (a check the stub passes proves nothing).
 Prints a table, then the details of every lesson that is not as expected.
 
+With --pack DIR it proves that pack instead: its lessons' solutions pass,
+their stubs fail, and every answer in lessons/NN-id/answers/ gets the
+verdict it declares (see docs/AUTHORING.md), all from the pack's own files.
+
 --repeat N does it N times and counts, per lesson, the runs whose verdict
 flipped: a verdict that depends on the machine's load is a defect of the
 check, to be found before a workshop does.
@@ -76,7 +80,7 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	all := ws.Catalog()
+	all := f.verifiedLessons(ws)
 	env, release, err := f.Environment(ctx, all.PostgresServers())
 	if err != nil {
 		return err
@@ -116,7 +120,14 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	if err := printVerifyTable(f, rows); err != nil {
 		return err
 	}
-	return verifyExit(rows)
+	answerRuns, err := f.verifyPackAnswers(ctx, ws, env, opts.run)
+	if err != nil {
+		return err
+	}
+	if err := verifyExit(rows); err != nil {
+		return err
+	}
+	return answersExit(answerRuns)
 }
 
 func printVerifyTable(f *Factory, rows []verified) error {
