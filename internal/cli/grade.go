@@ -38,6 +38,13 @@ failure a line to run it again on the same data, e.g.
 
 --seed N grades on the data of seed N (0 is the data "dblings check" uses).
 
+Every lesson is worth its points (lesson.toml), shared among its check's
+assertions: a failed check earns the share of those that held, and the
+report ends with the score ("score: 41/60"). Lessons laid by "dblings
+catch-up" and exercises still as shipped earn nothing. --learner NAME (or
+DBLINGS_LEARNER) names the learner in the JSON and JUnit reports, for
+"dblings cohort".
+
 Exit status: 0 only when every lesson passes; 1 when one fails; 2 on bad
 usage; 3 when the database servers failed.`,
 		Args: cobra.ArbitraryArgs,

@@ -1,13 +1,17 @@
 package cli_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dblings/dblings/internal/cli"
 	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/progress"
@@ -110,4 +114,170 @@ func TestLatecomerCatchesUpAndPasses(t *testing.T) {
 	if !strings.Contains(got.stdout, "You are on "+target.ID) {
 		t.Errorf("catch-up output:\n%s", got.stdout)
 	}
+}
+
+// workshopGradeLimit bounds one grade of the whole catalog: six checks, on a
+// loaded 2-core machine, with their data loaded once.
+const workshopGradeLimit = 20 * time.Minute
+
+// verdicts sums up a results.json for a failure message: each test that
+// did not pass, with its message.
+func verdicts(t *testing.T, path string) string {
+	t.Helper()
+	var doc checkedPoints
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, &doc)
+	}
+	if err != nil {
+		return fmt.Sprintf("(no results: %v)", err)
+	}
+	var b strings.Builder
+	for _, l := range doc.Lessons {
+		fmt.Fprintf(&b, "%s: %s\n", l.ID, l.Verdict)
+	}
+	for _, test := range doc.Tests {
+		if test.Status != "pass" {
+			fmt.Fprintf(&b, "  ✗ %s\n", test.Name)
+		}
+	}
+	return b.String()
+}
+
+// TestWorkshop is a simulated workshop: five learners at different stages
+// are graded, each in their own checkout on the room's servers, and cohort
+// over their results.json tells each one's lessons and points as they
+// were laid. The morning's first four lessons are graded (grade takes
+// lesson ids), which keeps twenty checks on a loaded 2-core machine to a
+// few minutes; grading the whole catalog is the same code, longer.
+func TestWorkshop(t *testing.T) {
+	graded := catalog[:4]
+	servers := external(t, graded.PostgresServers())
+	room := t.TempDir()
+	solved := func(ids ...string) func(t *testing.T, ws string) {
+		return func(t *testing.T, ws string) {
+			for _, id := range ids {
+				lay(t, ws, testenv.Lesson(t, id), "")
+			}
+		}
+	}
+	l1, l2, l3, l4 := graded[0], graded[1], graded[2], graded[3]
+	learners := []struct {
+		name string
+		out  string   // where grade writes, in the room
+		args []string // extra grade flags
+		lay  func(t *testing.T, ws string)
+		want map[string]string // status by lesson; the rest are not started
+	}{
+		{"ada", "ada.json", nil, solved(graded.IDs()...), map[string]string{
+			l1.ID: "passed", l2.ID: "passed", l3.ID: "passed", l4.ID: "passed"}},
+		{"grace", "grace/results.json", nil, solved(l1.ID, l2.ID, l3.ID), map[string]string{
+			l1.ID: "passed", l2.ID: "passed", l3.ID: "passed"}},
+		{"linus", "third.json", []string{"--learner", "linus"}, func(t *testing.T, ws string) {
+			lay(t, ws, l1, answerFile(t, l1, "author-only"))
+			lay(t, ws, l2, "")
+		}, map[string]string{l1.ID: "failed", l2.ID: "passed"}},
+		{"late", "late.json", nil, func(t *testing.T, ws string) {
+			if got := run(t, ws, "catch-up", "--yes", l4.ID); got.code != 0 {
+				t.Fatalf("catch-up: exit %d\n%s", got.code, got.stderr)
+			}
+			lay(t, ws, l4, "")
+		}, map[string]string{l1.ID: "caught up", l2.ID: "caught up", l3.ID: "caught up", l4.ID: "passed"}},
+		{"new", "new.json", nil, func(*testing.T, string) {}, map[string]string{}},
+	}
+	for _, l := range learners {
+		ws := checkout(t)
+		l.lay(t, ws)
+		out := filepath.Join(room, filepath.FromSlash(l.out))
+		writeFile(t, out, nil)
+		start := time.Now()
+		// A long --timeout: on a loaded 2-core machine a check can take
+		// minutes, and a timeout is not what this test is about.
+		args := append(append(append([]string{}, servers...), "grade", "--seed", "7", "--timeout", "10m", "--format", "json", "--out", out), l.args...)
+		args = append(args, graded.IDs()...)
+		got := runFor(t, workshopGradeLimit, ws, args...)
+		t.Logf("grade of %s: exit %d in %s", l.name, got.code, time.Since(start).Round(time.Second))
+		wantCode := cli.ExitFailed // a lesson or more fails
+		if l.name == "ada" || l.name == "late" {
+			wantCode = cli.ExitOK // caught-up lessons pass: on the reference solution
+		}
+		if got.code != wantCode {
+			t.Fatalf("grade of %s: exit %d, want %d\n%s\n%s", l.name, got.code, wantCode, got.stderr, verdicts(t, out))
+		}
+	}
+
+	got := run(t, room, "cohort", "--format", "json", room)
+	if got.code != 0 {
+		t.Fatalf("cohort: exit %d\n%s", got.code, got.stderr)
+	}
+	var r struct {
+		Learners []struct {
+			Name    string
+			Score   float64
+			Lessons map[string]struct {
+				Status string
+				Score  float64
+			}
+		}
+		Lessons []struct {
+			ID    string
+			Stuck []struct{ Assertion string }
+		}
+	}
+	if err := json.Unmarshal([]byte(got.stdout), &r); err != nil {
+		t.Fatalf("%v\n%s", err, got.stdout)
+	}
+	if len(r.Learners) != len(learners) {
+		t.Fatalf("cohort has %d learners, want %d:\n%s", len(r.Learners), len(learners), got.stdout)
+	}
+	byName := map[string]int{}
+	for i, l := range r.Learners {
+		byName[l.Name] = i
+	}
+	for _, want := range learners {
+		i, ok := byName[want.name]
+		if !ok {
+			t.Errorf("cohort has no %s: %v", want.name, byName)
+			continue
+		}
+		row := r.Learners[i]
+		total := 0.0
+		for _, l := range graded {
+			status, ok := want.want[l.ID]
+			if !ok {
+				status = "not started"
+			}
+			cell := row.Lessons[l.ID]
+			if cell.Status != status {
+				t.Errorf("%s, %s: %q, want %q", want.name, l.ID, cell.Status, status)
+			}
+			switch status {
+			case "passed":
+				total += float64(l.Points)
+				if cell.Score != float64(l.Points) {
+					t.Errorf("%s, %s: %v points, want all %d", want.name, l.ID, cell.Score, l.Points)
+				}
+			case "failed":
+				total += cell.Score
+				if cell.Score <= 0 || cell.Score >= float64(l.Points) {
+					t.Errorf("%s, %s: %v points, want part of %d", want.name, l.ID, cell.Score, l.Points)
+				}
+			default:
+				if cell.Score != 0 {
+					t.Errorf("%s, %s (%s): %v points, want none", want.name, l.ID, status, cell.Score)
+				}
+			}
+		}
+		if row.Score < total-0.05 || row.Score > total+0.05 {
+			t.Errorf("%s: score %v, want %v", want.name, row.Score, total)
+		}
+	}
+	stuck := r.Lessons[0].Stuck
+	if !slices.ContainsFunc(stuck, func(s struct{ Assertion string }) bool {
+		return strings.Contains(s.Assertion, "order served by the index")
+	}) {
+		t.Errorf("the room is stuck on %+v in %s, want the Sort left by linus's index among it", stuck, r.Lessons[0].ID)
+	}
+	text := run(t, room, "cohort", room)
+	t.Logf("cohort:\n%s", text.stdout)
 }
