@@ -94,6 +94,7 @@ func TestUnknownLessonIsAUsageErrorListingTheLessons(t *testing.T) {
 		{"hint", "explain-indx"},
 		{"reset", "--yes", "explain-indx"},
 		{"solution", "explain-indx"},
+		{"grade", "explain-index", "explain-indx"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			got := dblings(t, ws, nil, args...)
@@ -122,6 +123,8 @@ func TestBadFlagValuesAreUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"check", "--format", "xml", first.ID},
 		{"grade", "--format", "yaml"},
+		{"grade", "--seed", "-1"},
+		{"grade", "--seed", "many"},
 		{"check", "--timeout", "0s", first.ID},
 		{"check", "--timeout", "1ns", first.ID},
 		{"verify", "--scale", "0.1"}, // --scale is gone: checks are written for their data
