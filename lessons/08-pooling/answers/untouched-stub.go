@@ -1,11 +1,8 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. GetProfile opens a connection per request,
+// so a burst of requests asks the database for more than it grants, and
+// ChangeEmail keeps its connection when the UPDATE fails.
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="an exhausted pool times out" says="opened a connection of its own"
 package pooling
