@@ -1,11 +1,8 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. The page is right, but it takes one query for
+// the posts and then two per post, 201 for a page of 100; its loader sends
+// one query per resolver.
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="at most 2 queries for the page" says="the N+1 problem, twice"
 package nplusone
