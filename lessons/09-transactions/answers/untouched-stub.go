@@ -1,11 +1,8 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. Two transfers read the same balance, both
+// find enough money and both take it; a failed second UPDATE leaves the
+// first one committed; the report adds up pages read at different moments.
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="the report adds up while transfers commit" says="Without a transaction every statement takes its own snapshot"
 package transactions
