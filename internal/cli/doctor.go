@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/report"
 	"github.com/dblings/dblings/sandbox"
 )
 
@@ -18,44 +19,104 @@ import (
 const minFreeDisk = 2 << 30
 
 func newDoctorCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Report what this machine has for dblings and what is missing",
 		Long: `Report Go, the Docker engine, local Postgres and Redis binaries, free disk,
 a kept environment, and which environment dblings would choose. Exit status
-2 when no environment can be had.`,
+3 when no environment can be had.
+
+--format json prints the same report for scripts and dashboards: "ready"
+(an environment can be had), "environment" (the one dblings would choose,
+empty when none) and "checks", each with its name, ok and detail.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDoctor(cmd.Context(), f)
+			format, err := parseTextJSON(format)
+			if err != nil {
+				return err
+			}
+			return runDoctorAs(cmd.Context(), f, format)
 		},
 	}
+	addTextJSONFormat(cmd, &format)
+	return cmd
 }
 
+// doctorVersion is the version of doctor's JSON document.
+const doctorVersion = 1
+
+// doctorReport is what the doctor found, for people and for programs.
+type doctorReport struct {
+	Version     int           `json:"version"`
+	Ready       bool          `json:"ready"`
+	Environment string        `json:"environment"`
+	Checks      []doctorCheck `json:"checks"`
+}
+
+// doctorCheck is one line of the report.
+type doctorCheck struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+func (r *doctorReport) add(ok bool, name, detail string) {
+	r.Checks = append(r.Checks, doctorCheck{Name: name, OK: ok, Detail: detail})
+}
+
+// runDoctor prints the doctor's report as text (prepare shows it so).
 func runDoctor(ctx context.Context, f *Factory) error {
-	out := f.IO.Out
-	line := func(ok bool, what, detail string) {
-		mark := "✓"
-		if !ok {
-			mark = "✗"
-		}
-		fmt.Fprintf(out, "%s %-18s %s\n", mark, what, detail)
+	return runDoctorAs(ctx, f, report.Text)
+}
+
+// runDoctorAs prints the doctor's report in format; exit status 3 when no
+// environment can be had, in either format.
+func runDoctorAs(ctx context.Context, f *Factory, format report.Format) error {
+	r, err := diagnose(ctx, f)
+	if err != nil {
+		return err
 	}
+	if format == report.JSON {
+		err = writeJSON(f.IO.Out, r)
+	} else {
+		for _, c := range r.Checks {
+			mark := "✓"
+			if !c.OK {
+				mark = "✗"
+			}
+			fmt.Fprintf(f.IO.Out, "%s %-18s %s\n", mark, c.Name, c.Detail)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !r.Ready {
+		return &ExitError{Code: ExitEnvironment}
+	}
+	return nil
+}
+
+// diagnose looks at the machine. Its error is a mistake in the settings,
+// not something missing on the machine: that is a failed check.
+func diagnose(ctx context.Context, f *Factory) (doctorReport, error) {
+	r := doctorReport{Version: doctorVersion, Checks: []doctorCheck{}}
 
 	goVersion, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
-	line(err == nil, "Go", checker.FirstLine(string(goVersion), "not found: install Go from https://go.dev/dl/ (checks are compiled with it)"))
+	r.add(err == nil, "Go", checker.FirstLine(string(goVersion), "not found: install Go from https://go.dev/dl/ (checks are compiled with it)"))
 
 	if err := sandbox.DockerAvailable(ctx); err != nil {
-		line(false, "Docker engine", err.Error())
+		r.add(false, "Docker engine", err.Error())
 	} else {
-		line(true, "Docker engine", "answers ("+dockerHost()+")")
+		r.add(true, "Docker engine", "answers ("+dockerHost()+")")
 	}
 
 	for _, b := range sandbox.LocalBinaries() {
-		line(b.Path != "", "local "+b.Name, checker.FirstLine(b.Path, "not found"))
+		r.add(b.Path != "", "local "+b.Name, checker.FirstLine(b.Path, "not found"))
 	}
 
 	if free, err := freeDisk(os.TempDir()); err == nil {
-		line(free >= minFreeDisk, "free disk", fmt.Sprintf("%.1f GiB in %s", float64(free)/(1<<30), os.TempDir()))
+		r.add(free >= minFreeDisk, "free disk", fmt.Sprintf("%.1f GiB in %s", float64(free)/(1<<30), os.TempDir()))
 	}
 
 	if ws, err := f.Workspace(); err == nil {
@@ -63,29 +124,30 @@ func runDoctor(ctx context.Context, f *Factory) error {
 		keepers := sandbox.Keepers(ctx, ws)
 		switch {
 		case err == nil:
-			line(true, "kept environment", fmt.Sprintf("%s, running (dblings env status)", env.Provider))
+			r.add(true, "kept environment", fmt.Sprintf("%s, running (dblings env status)", env.Provider))
 		case len(keepers) > 0:
-			line(false, "kept environment", fmt.Sprintf("its servers do not answer or its record is lost, keeper pid %s still runs: dblings env up replaces it, dblings env down stops it", joinInts(keepers)))
+			r.add(false, "kept environment", fmt.Sprintf("its servers do not answer or its record is lost, keeper pid %s still runs: dblings env up replaces it, dblings env down stops it", joinInts(keepers)))
 		default:
-			line(true, "kept environment", "none (dblings env up starts one)")
+			r.add(true, "kept environment", "none (dblings env up starts one)")
 		}
 	}
 
 	cfg, err := f.SandboxConfig(1)
 	if err != nil {
-		return err
+		return r, err
 	}
 	choice, err := sandbox.Choose(ctx, cfg)
 	if err != nil {
-		line(false, "environment", err.Error())
-		return &ExitError{Code: ExitEnvironment}
+		r.add(false, "environment", err.Error())
+		return r, nil
 	}
 	how := "auto"
 	if cfg.Provider != "" {
 		how = "chosen by --env / DBLINGS_ENV"
 	}
-	line(true, "environment", fmt.Sprintf("%s (%s)", choice, how))
-	return nil
+	r.Ready, r.Environment = true, fmt.Sprint(choice)
+	r.add(true, "environment", fmt.Sprintf("%s (%s)", choice, how))
+	return r, nil
 }
 
 func dockerHost() string {
