@@ -63,6 +63,7 @@ func TestWithServers(t *testing.T) {
 		{"WeightsAreRecorded", testWeightsAreRecorded},
 		{"Shards", testShards},
 		{"ShardFailures", testShardFailures},
+		{"ByteCounter", testByteCounter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, env) })
