@@ -1,11 +1,9 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. Every number is right, since it sums exact
+// cents, but each function pulls every order of the period into Go to make
+// a few dozen lines: over a hundred thousand rows and megabytes cross the
+// network for each.
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="no more rows than the result" says="travelled to be added up in Go"
 package aggregation
