@@ -1,11 +1,8 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. The dashboard is always right, since it is
+// computed from the orders on every call, and every call reads the whole
+// orders table to draw a few hundred cells.
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="the dashboard reads few buffers" says="aggregates the orders on every call"
 package materializedviews
