@@ -170,9 +170,12 @@ func pageDiff(got, want []PostSummary) string {
 	}
 	for _, s := range got {
 		w, ok := wantByID[s.ID]
+		if !ok && len(missing) == 0 {
+			return fmt.Sprintf("%d posts for a page of %d, post %d among the extra ones: the LIMIT is the argument, limit", len(got), len(want), s.ID)
+		}
 		if !ok {
 			return fmt.Sprintf("post %d is not among the newest %d posts (%d of those are missing, post %d among them): keep NewestPosts' ORDER BY created_at DESC, id DESC and its LIMIT, on posts",
-				s.ID, len(want), len(missing), firstOr(missing, 0))
+				s.ID, len(want), len(missing), missing[0])
 		}
 		switch {
 		case w.Comments == 0 && s.Comments == 1:
@@ -195,13 +198,6 @@ func pageDiff(got, want []PostSummary) string {
 		}
 	}
 	return ""
-}
-
-func firstOr(ids []int64, fallback int64) int64 {
-	if len(ids) == 0 {
-		return fallback
-	}
-	return ids[0]
 }
 
 // assertFewQueries counts the statements of FrontPage(pageSize); BEGIN
