@@ -20,6 +20,7 @@ type keyMap struct {
 	Reset    key.Binding
 	Solution key.Binding
 	CopyPath key.Binding
+	Edit     key.Binding
 	Next     key.Binding
 	Details  key.Binding
 	Cancel   key.Binding
@@ -48,6 +49,7 @@ func defaultKeyMap() *keyMap {
 		Reset:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset file")),
 		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
 		CopyPath: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy path")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Next:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next lesson")),
 		Details:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "queries & output")),
 		Cancel:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop check")),

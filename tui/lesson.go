@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -27,6 +28,12 @@ type nextLessonMsg struct{ after int }
 
 // hintShownMsg tells the root to save that one more hint was shown.
 type hintShownMsg struct{ index int }
+
+// editorDoneMsg says the editor opened by "e" has quit (err: why it failed).
+type editorDoneMsg struct {
+	index int
+	err   error
+}
 
 // resetDoneMsg says the exercise file was put back to the stub (or why not).
 type resetDoneMsg struct {
@@ -135,6 +142,11 @@ func (p *lessonPage) update(msg tea.Msg) tea.Cmd {
 			return p.answerReset(msg)
 		}
 		return p.handleKey(msg)
+	case editorDoneMsg:
+		if msg.index == p.index && msg.err != nil {
+			p.notice = "The editor failed: " + msg.err.Error()
+		}
+		return nil
 	case resetDoneMsg:
 		if msg.index == p.index {
 			switch {
@@ -171,10 +183,25 @@ func (p *lessonPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.CopyPath):
 		p.notice = "Copied " + p.absPath()
 		return tea.SetClipboard(p.absPath())
+	case key.Matches(msg, k.Edit):
+		return p.edit()
 	}
 	var cmd tea.Cmd
 	p.vp, cmd = p.vp.Update(msg)
 	return cmd
+}
+
+// edit opens the exercise in the learner's editor, the lab suspended
+// while it runs; saving re-checks it through watch mode, as with any
+// editor. Without one, the path is shown to open by hand.
+func (p *lessonPage) edit() tea.Cmd {
+	cmd, ok := editorCommand(os.Getenv, p.absPath())
+	if !ok {
+		p.notice = "No $VISUAL or $EDITOR set: open " + p.absPath()
+		return nil
+	}
+	index := p.index
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editorDoneMsg{index, err} })
 }
 
 func (p *lessonPage) showHint() tea.Cmd {
@@ -274,7 +301,7 @@ func (p *lessonPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
 	return [][]key.Binding{
 		{k.Check, k.Hint, k.Reset, k.Solution},
-		{k.CopyPath, k.Next, k.Back},
+		{k.Edit, k.CopyPath, k.Next, k.Back},
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 	}
 }

@@ -176,3 +176,34 @@ func TestLessonBackToList(t *testing.T) {
 		t.Errorf("back on the list, lesson %d is selected, want the one just read (2)", i)
 	}
 }
+
+// e opens the exercise in $VISUAL or $EDITOR, the lab suspended while it
+// runs; without either it shows the path to open by hand, and a failed
+// editor is said, not swallowed.
+func TestLessonEdit(t *testing.T) {
+	t.Run("no editor", func(t *testing.T) {
+		t.Setenv("VISUAL", "")
+		t.Setenv("EDITOR", "")
+		l := newLab(t, 100, 24)
+		l.openFirst()
+		if cmd := l.send(keyPress("e")); cmd != nil {
+			t.Errorf("e without an editor gives a command")
+		}
+		if got := ansi.Strip(l.screen()); !strings.Contains(got, "No $VISUAL or $EDITOR set: open ") {
+			t.Errorf("e without an editor does not show the path:\n%s", got)
+		}
+	})
+	t.Run("editor", func(t *testing.T) {
+		t.Setenv("VISUAL", "")
+		t.Setenv("EDITOR", "true")
+		l := newLab(t, 100, 24)
+		l.openFirst()
+		if cmd := l.send(keyPress("e")); cmd == nil {
+			t.Fatal("e with $EDITOR set gives no command")
+		}
+		l.send(editorDoneMsg{index: l.lesson.index, err: fmt.Errorf("exit status 1")})
+		if got := ansi.Strip(l.screen()); !strings.Contains(got, "The editor failed: exit status 1") {
+			t.Errorf("a failed editor is not said:\n%s", got)
+		}
+	})
+}

@@ -108,7 +108,9 @@ func NewRootCmd(io IO, source fs.FS) *cobra.Command {
 		Short: "A terminal lab for production database patterns",
 		Long: `dblings teaches production database patterns on real, disposable Postgres
 and Redis servers. Run it without arguments to open the lab; use the
-commands below to check, grade and manage lessons from scripts and CI.`,
+commands below to check, grade and manage lessons from scripts and CI.
+In the lab, e opens the exercise in $VISUAL, else $EDITOR (neither set:
+it shows the path); ? lists every key.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
