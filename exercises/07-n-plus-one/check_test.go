@@ -214,7 +214,7 @@ func assertFewQueries(c *checker.Check, queries []checker.Query, want []PostSumm
 	var msg string
 	switch {
 	case ok:
-		msg = fmt.Sprintf("%d queries for a page of %d posts; one query per post would send %d", n, posts, 1+2*posts)
+		msg = fmt.Sprintf("%s for a page of %d posts; one query per post would send %d", plural(n, "query", "queries"), posts, 1+2*posts)
 	case n == 0:
 		msg = "FrontPage sent nothing through the pool it was given; the page has to come from the database"
 	case trips < n && trips <= maxQueries:
@@ -266,7 +266,7 @@ func assertReadsOwnComments(c *checker.Check, ctx context.Context, queries []che
 	most := int64(maxCommentShare * float64(total))
 	ok := read <= most
 	n := checker.FormatCount
-	msg := fmt.Sprintf("the page's queries read %s comments, the %s of its own posts give or take; the table holds %s", n(read), n(needed), n(total))
+	msg := fmt.Sprintf("the page's queries read about %s comments (its own posts have %s); the table holds %s", n(read), n(needed), n(total))
 	if !ok {
 		msg = fmt.Sprintf("the page's queries read %s of the %s comments to count the %s of %d posts: the counting ran over the whole forum before the LIMIT kept the newest posts, and it grows with the forum while the page stays the same. "+
 			"Limit the posts first (the LIMIT in a subquery, then join or count), or count with a subquery per post, which runs only for the posts the page keeps. Plan of the heaviest query:\n%s",
@@ -308,8 +308,8 @@ func assertSameText(c *checker.Check, name, who, firstCall, secondCall string, f
 		}
 	}
 	ok := changed == nil
-	msg := fmt.Sprintf("%s sent the same %d statement text(s) for %s and for %s: the ids travel as parameters, and each statement is parsed and planned once",
-		who, len(a), firstCall, secondCall)
+	msg := fmt.Sprintf("%s sent the same %s for %s and for %s: the ids travel as parameters, and each statement is parsed and planned once",
+		who, plural(len(a), "statement text", "statement texts"), firstCall, secondCall)
 	if !ok {
 		msg = fmt.Sprintf("%s sent a statement for %s that it did not send for %s: %q. ", who, secondCall, firstCall, shorten(checker.OneLine(changed.SQL), 160))
 		if placeholders(changed.SQL) > 1 {
@@ -467,7 +467,7 @@ func assertOneTick(c *checker.Check, w wave) {
 	n := len(w.queries)
 	d := distinct(w.ids)
 	ok := n >= 1 && n <= maxBatches
-	msg := fmt.Sprintf("%d resolvers asking for %d distinct users at once: %d query, the loader's batch for the tick", len(w.ids), d, n)
+	msg := fmt.Sprintf("%d resolvers asking for %d distinct users at once: 1 query, the loader's batch for the tick", len(w.ids), d)
 	switch {
 	case n == 0:
 		msg = fmt.Sprintf("%d resolvers called Load and no query reached the database through the pool; the authors have to come from it", len(w.ids))
@@ -535,6 +535,14 @@ func roundTrips(qs []checker.Query) int {
 		}
 	}
 	return n
+}
+
+// plural writes n with the word that goes with it.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func distinct(ids []int64) int {
