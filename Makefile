@@ -19,7 +19,7 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 
 unit:
-	$(GO) test -count=1 -timeout 30m $(PKGS)
+	$(GO) test -count=1 -timeout 60m $(PKGS)
 
 verify: build ## every reference solution passes its check and every stub fails; the example lesson pack proves itself
 	./$(BIN) verify

@@ -45,7 +45,7 @@ func (s gradedSuite) property(name string) string {
 // reused by the second grade.
 func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 	if testing.Short() {
-		t.Skip("grades every lesson four times: half an hour on a loaded 2-core machine")
+		t.Skip("grades every lesson twice: minutes on a loaded 2-core machine")
 	}
 	catalog := testenv.Catalog(t)
 	flags := external(t, catalog.PostgresServers())
@@ -53,11 +53,9 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 	for _, l := range catalog {
 		lay(t, solutions, l, "")
 	}
-	seeds := []uint64{fixtures.RandomSeed(), fixtures.RandomSeed()}
-	for seeds[1] == seeds[0] {
-		seeds[1] = fixtures.RandomSeed()
-	}
-	for _, seed := range seeds {
+	// The fixed seed's verdicts are what make verify proves in the same
+	// make test; one fresh seed here makes the second set of data.
+	for _, seed := range []uint64{fixtures.RandomSeed()} {
 		for _, tc := range []struct {
 			what, ws, verdict string
 			code              int
