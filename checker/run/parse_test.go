@@ -94,7 +94,7 @@ github.com/dblings/dblings/exercises/90-runner.TestCountPosts(0xc000003500)
 `
 
 func TestFindCrash(t *testing.T) {
-	b := &build{lesson: lessons.Lesson{Dir: "90-runner"}, opts: Options{Workspace: "/ws"}}
+	b := &build{lesson: lessons.Lesson{Dir: "90-runner"}, opts: Options{Workspace: "/ws"}, module: "github.com/dblings/dblings"}
 	tests := []struct {
 		name     string
 		output   string
@@ -106,6 +106,8 @@ func TestFindCrash(t *testing.T) {
 			"assignment to entry in nil map", []Frame{{Function: "(*Counter).Count", File: "exercises/90-runner/work.go", Line: 12}}},
 		{"timeout: learner frames of every goroutine", timeoutOutput, true,
 			"test timed out after 3s", []Frame{{Function: "CountPosts", File: "exercises/90-runner/work.go", Line: 12}}},
+		{"-trimpath names files by module path", strings.ReplaceAll(panicOutput, "\t/ws/", "\tgithub.com/dblings/dblings/"), false,
+			"assignment to entry in nil map", []Frame{{Function: "(*Counter).Count", File: "exercises/90-runner/work.go", Line: 12}}},
 		{"fatal runtime error", "fatal error: concurrent map writes\n\ngoroutine 5 [running]:\nexample.F()\n\t/ws/exercises/90-runner/work.go:3 +0x1\n", false,
 			"fatal error: concurrent map writes", []Frame{{Function: "F", File: "exercises/90-runner/work.go", Line: 3}}},
 	}

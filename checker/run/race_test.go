@@ -54,7 +54,7 @@ Previous read at 0x00c000012345 by goroutine 3:
 `
 
 func TestFindRace(t *testing.T) {
-	b := &build{lesson: lessons.Lesson{Dir: "05-sharding"}, opts: Options{Workspace: "/ws"}}
+	b := &build{lesson: lessons.Lesson{Dir: "05-sharding"}, opts: Options{Workspace: "/ws"}, module: "github.com/dblings/dblings"}
 	tests := []struct {
 		name   string
 		output string
@@ -70,6 +70,9 @@ func TestFindRace(t *testing.T) {
 		{"outside the learner's code: the first frame outside the runtime", checkerRace, []string{
 			"main goroutine atomic wrote it at checker/check.go:40 ((*Check).count)",
 			"while goroutine 3 had read it at checker/check.go:50 ((*Check).read)",
+		}},
+		{"-trimpath names files by module path", strings.ReplaceAll(raceOutput, "/ws/", "github.com/dblings/dblings/"), []string{
+			"goroutine 10 read it at exercises/05-sharding/sharding.go:121 (TopCustomers.func1)",
 		}},
 		{"no race", "=== RUN   TestSharding\n--- PASS: TestSharding (0.01s)\n", nil},
 		{"a report cut short has no second side", "WARNING: DATA RACE\nRead at 0x1 by goroutine 2:\n", nil},
