@@ -47,8 +47,10 @@ lesson needs, and add it to the README's lesson list:
   lessons/NN-<id>/lesson.md       the text, with the sections every lesson has
   lessons/NN-<id>/hints.md        three hints
   lessons/NN-<id>/answers/        one right and one wrong answer, as examples
+  lessons/NN-<id>/check/          the check's logic (compiled once, cached)
+  lessons/NN-<id>/witness.go      the second witness, registered in lessons/witnesses
   exercises/NN-<id>/<file>        the stub the learner edits
-  exercises/NN-<id>/check_test.go the check
+  exercises/NN-<id>/check_test.go hands the learner's code to the check
   solutions/NN-<id>/<file>        the reference solution
 
 The id is lower-case words joined by hyphens. Nothing is written when
@@ -255,7 +257,7 @@ func planLesson(root string, sk *skeleton) (*lessonPlan, error) {
 
 	plan := &lessonPlan{sk: sk}
 	lessonDir := path.Join("lessons", sk.Dir)
-	plan.dirs = []string{lessonDir, path.Join(lessonDir, "answers"), path.Join("exercises", sk.Dir), path.Join("solutions", sk.Dir)}
+	plan.dirs = []string{lessonDir, path.Join(lessonDir, "answers"), path.Join(lessonDir, "check"), path.Join("exercises", sk.Dir), path.Join("solutions", sk.Dir)}
 	if plan.files, err = sk.render(); err != nil {
 		return nil, err
 	}
@@ -384,8 +386,8 @@ they declare. Replace it with your lesson; what is left to replace:
   grep -rn "TODO(author)" %[3]s
 
 Next (docs/AUTHORING.md walks through each step):
-  1. Write the lesson: lesson.md, hints.md, the stub %[4]s, check_test.go
-     and the solution.
+  1. Write the lesson: lesson.md, hints.md, the stub %[4]s, the check
+     (check/ and check_test.go), the witness and the solution.
   2. Write the answers in lessons/%[5]s/answers/: at least 5 wrong,
      each failing for its own reason, and 2 right besides the solution.
   3. Check the manifest, texts, hints and answer set (this fails until

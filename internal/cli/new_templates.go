@@ -56,7 +56,8 @@ var scaffoldTemplates = []struct {
 	{"lessons", "answers/untouched-stub.go", "an example wrong answer", wrongAnswerTemplate},
 	{"lessons", "witness.go", "the second witness: what dblings re-reads from the database", witnessTemplate},
 	{"exercises", "{{.File}}", "the stub the learner edits (fails its check)", stubTemplate},
-	{"exercises", "check_test.go", "the check", checkTemplate},
+	{"lessons", "check/check.go", "the check's logic, a package compiled once and cached", checkTemplate},
+	{"exercises", "check_test.go", "the check's entry: hands the learner's code to the check", checkShimTemplate},
 	{"solutions", "{{.File}}", "the reference solution (passes its check)", solutionTemplate},
 }
 
@@ -209,13 +210,20 @@ func {{.Func}}(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 }
 `
 
-const checkTemplate = `//go:build dblings
-
-package {{.Package}}
+const checkTemplate = `// Package check is lesson {{.Number}}'s check: {{.Func}} must return the
+// number of {{.Counted}}, in one round trip.
+//
+// The check lives in a package of its own, compiled once and cached;
+// exercises/{{.Dir}}/check_test.go hands it the learner's code, so an edit
+// recompiles only the learner's file and that shim.
+package check
 
 import (
+	"context"
 	"fmt"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dblings/dblings/checker"
 )
@@ -236,14 +244,21 @@ const (
 //     (c.Admin(){{if .Redis}}, c.AdminRedis(){{end}}{{if gt .Postgres 1}}, c.AdminShards(){{end}}), never from a constant;
 //   - assert on deterministic evidence first (plans, counts, final state),
 //     each with a message that says what was found and what was expected.
-func {{.TestName}}(t *testing.T) {
+// Exercise is what the learner's package gives the check: the functions
+// it calls (and any value it must compare), in the check's own types.
+type Exercise struct {
+	{{.Func}} func(context.Context, *pgxpool.Pool) (int64, error)
+}
+
+// Run is the check of lesson {{.Number}}.
+func Run(t *testing.T, ex Exercise) {
 	c := checker.New(t)
 	ctx := c.Ctx()
 
 	var want int64
 	c.RequireNoError("count the "+counted, c.Admin().QueryRow(ctx, countQuery).Scan(&want))
 
-	got, err := {{.Func}}(ctx, c.Pool())
+	got, err := ex.{{.Func}}(ctx, c.Pool())
 	c.RequireNoError("{{.Func}} runs", err)
 
 	assertCount(c, got, want)
@@ -280,6 +295,22 @@ func assertOneRoundTrip(c *checker.Check) {
 		Queries: checker.Statements(log.Queries()),
 		Counts:  map[string]int64{"round_trips": int64(trips)},
 	})
+}
+`
+
+const checkShimTemplate = `//go:build dblings
+
+package {{.Package}}
+
+import (
+	"testing"
+
+	"github.com/dblings/dblings/lessons/{{.Dir}}/check"
+)
+
+// The check itself is lessons/{{.Dir}}/check; this file hands it your code.
+func {{.TestName}}(t *testing.T) {
+	check.Run(t, check.Exercise{ {{- .Func}}: {{.Func}}})
 }
 `
 

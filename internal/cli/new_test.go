@@ -78,6 +78,7 @@ func TestNewScaffoldsALessonThatLoadsAndCompiles(t *testing.T) {
 		"lessons/" + dir + "/answers/untouched-stub.go",
 		"exercises/" + dir + "/replicas.go",
 		"exercises/" + dir + "/check_test.go",
+		"lessons/" + dir + "/check/check.go",
 		"solutions/" + dir + "/replicas.go",
 		"lessons/" + dir + "/witness.go",
 	}
@@ -116,7 +117,7 @@ func requireWitnessRegistered(t *testing.T, ws string, l lessons.Lesson) {
 	if !entry.MatchString(registry) {
 		t.Errorf("the witness of %s is not registered:\n%s", l.ID, registry)
 	}
-	vet := exec.Command("go", "vet", "./lessons/...")
+	vet := exec.Command("go", "vet", "-trimpath", "./lessons/...")
 	vet.Dir, vet.Env = ws, append(os.Environ(), "GOWORK=off")
 	if out, err := vet.CombinedOutput(); err != nil {
 		t.Errorf("go vet ./lessons/... after new: %v\n%s", err, out)
@@ -236,7 +237,9 @@ func requireCompiles(t *testing.T, ws string, l lessons.Lesson) {
 	for name, content := range versions {
 		mustWrite(t, exercise, content)
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		vet := exec.CommandContext(ctx, "go", "vet", "-tags", "dblings", l.Package()+"/")
+		// -trimpath, as checks are built: the checkout's copy of checker
+		// is then the cached one, not compiled again for a new folder.
+		vet := exec.CommandContext(ctx, "go", "vet", "-trimpath", "-tags", "dblings", l.Package()+"/")
 		vet.Dir, vet.Env = ws, append(os.Environ(), "GOWORK=off")
 		out, err := vet.CombinedOutput()
 		cancel()
