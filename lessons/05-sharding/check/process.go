@@ -1,6 +1,4 @@
-//go:build dblings
-
-package sharding
+package check
 
 // A customer's shard must be the same in every process: the service that
 // saved a customer yesterday and the one that looks for them today are
@@ -38,18 +36,21 @@ const (
 	secondProcessLimit = time.Minute
 )
 
-// init runs the second process's part, before go test's machinery starts:
-// the second process is the same program, started by the check itself.
-func init() {
+// SecondProcess runs the second process's part and exits, when the program
+// is the second process; otherwise it returns at once. The exercise's
+// check_test.go calls it from an init function, before go test's machinery
+// starts: the second process is the same program, started by the check
+// itself.
+func SecondProcess(ex Exercise) {
 	if os.Getenv(secondProcessEnv) != "" {
-		os.Exit(saveCustomersHere())
+		os.Exit(saveCustomersHere(ex))
 	}
 }
 
 // saveCustomersHere is the second process: it saves the customers through
 // the learner's Save, as the learner's role, then prints ShardFor's answer
 // for each of them.
-func saveCustomersHere() int {
+func saveCustomersHere(ex Exercise) int {
 	given, err := contract.Read(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -68,13 +69,13 @@ func saveCustomersHere() int {
 		shards = append(shards, p)
 	}
 	customers, _ := shopData(given.Seed)
-	if err := Save(ctx, shards, customers, nil); err != nil {
+	if err := ex.Save(ctx, shards, customers, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "Save returned an error:", err)
 		return 1
 	}
 	routes := make([]string, len(customers))
 	for i, cu := range customers {
-		routes[i] = strconv.Itoa(ShardFor(cu.ID, len(shards)))
+		routes[i] = strconv.Itoa(ex.ShardFor(cu.ID, len(shards)))
 	}
 	fmt.Println(routesPrefix + strings.Join(routes, ","))
 	return 0
@@ -130,12 +131,12 @@ func parseRoutes(out string, customers int) ([]int, bool) {
 
 // assertSameRoutingEverywhere compares where ShardFor sends each customer
 // in the check's process with where it sent them in the second process.
-func assertSameRoutingEverywhere(c *checker.Check, customers []Customer, elsewhere []int) {
+func assertSameRoutingEverywhere(c *checker.Check, ex Exercise, customers []Customer, elsewhere []int) {
 	n := len(c.Shards())
 	moved := 0
 	example := ""
 	for i, cu := range customers {
-		if here := ShardFor(cu.ID, n); here != elsewhere[i] {
+		if here := ex.ShardFor(cu.ID, n); here != elsewhere[i] {
 			moved++
 			if example == "" {
 				example = fmt.Sprintf("ShardFor(%d, %d) is %d in one process and %d in the other", cu.ID, n, elsewhere[i], here)
