@@ -21,7 +21,8 @@ const redisDatabases = 16
 // keys (dblings:check-db:<n>) in the URL's own database, set with NX and an
 // expiry, so two dblings processes sharing a Redis never share a database.
 // The check connects as an ACL user of its own (dbl_check_<token>), with
-// no admin or dangerous command: no CONFIG SET, FLUSHALL, MONITOR, KEYS.
+// no admin or dangerous command (no CONFIG SET, FLUSHALL, MONITOR, KEYS)
+// and no way into another database.
 type redisDB struct {
 	db       int
 	url      string // the learner user's URL of the database
@@ -81,8 +82,11 @@ func (r *redisDB) prepare(ctx context.Context, rawURL string) error {
 	if err != nil {
 		return err
 	}
+	// SELECT is allowed for the check's own database only, and MOVE and
+	// COPY, which write into another database, not at all: checks that
+	// share a Redis neither read nor change each other's keys.
 	err = r.claims.Do(ctx, "ACL", "SETUSER", r.user(), "reset", "on", ">"+password,
-		"~*", "&*", "+@all", "-@admin", "-@dangerous").Err()
+		"~*", "&*", "+@all", "-@admin", "-@dangerous", "-select", "+select|"+strconv.Itoa(r.db), "-move", "-copy").Err()
 	if err != nil {
 		return fmt.Errorf("make the check's own Redis user (Redis 6 or later, as a user allowed ACL SETUSER): %w", err)
 	}

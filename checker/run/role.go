@@ -28,7 +28,9 @@ type learnerRole struct {
 // grantClone makes a role for the check's clone on the server at adminURL
 // and hands it the clone: the database and every table, view and sequence
 // in its public schema, so that a lesson can CREATE INDEX or add a column
-// on its own tables and nothing more.
+// on its own tables and nothing more. Nobody else may connect to the clone
+// (Postgres lets every role connect to every database by default): on a
+// server a room shares, one learner's code cannot open another's check.
 func grantClone(ctx context.Context, adminURL string, clone *fixtures.Database) (*learnerRole, error) {
 	secret, err := randomHex(12)
 	if err != nil {
@@ -51,6 +53,7 @@ func grantClone(ctx context.Context, adminURL string, clone *fixtures.Database) 
 				fmt.Sprintf(`CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %s`,
 					pgx.Identifier{role}.Sanitize(), quoteLiteral(password)),
 				fmt.Sprintf(`ALTER DATABASE %s OWNER TO %s`, pgx.Identifier{clone.Name}.Sanitize(), pgx.Identifier{role}.Sanitize()),
+				fmt.Sprintf(`REVOKE ALL ON DATABASE %s FROM PUBLIC`, pgx.Identifier{clone.Name}.Sanitize()),
 			}
 			for _, s := range stmts {
 				if _, err := tx.Exec(ctx, s); err != nil {

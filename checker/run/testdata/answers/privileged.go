@@ -40,7 +40,7 @@ func CountUsers(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	}
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
-	for _, cmd := range [][]any{{"CONFIG", "SET", "maxmemory", "1mb"}, {"FLUSHALL"}, {"ACL", "LIST"}, {"CLIENT", "KILL", "TYPE", "normal"}, {"KEYS", "*"}} {
+	for _, cmd := range [][]any{{"CONFIG", "SET", "maxmemory", "1mb"}, {"FLUSHALL"}, {"ACL", "LIST"}, {"CLIENT", "KILL", "TYPE", "normal"}, {"KEYS", "*"}, {"SELECT", (opts.DB + 1) % 16}, {"MOVE", "k", (opts.DB + 1) % 16}} {
 		err := rdb.Do(ctx, cmd...).Err()
 		outcomes = append(outcomes, fmt.Sprintf("%s => %v", cmd[0], err))
 	}
