@@ -55,6 +55,7 @@ func TestCatalogContent(t *testing.T) {
 			if !strings.HasPrefix(check, "//go:build dblings") {
 				t.Errorf("check_test.go must start with //go:build dblings")
 			}
+			requireCheckPackage(t, l, check)
 			if _, ok := witnesses.For(l.ID); !ok {
 				t.Errorf("no second witness: write lessons/%s/witness.go and add its line to lessons/witnesses/witnesses.go (docs/AUTHORING.md)", l.Dir)
 			}
@@ -71,6 +72,32 @@ func TestCatalogContent(t *testing.T) {
 }
 
 // TestReadmeListsTheCatalog keeps the README's lesson list generated.
+// requireCheckPackage: the check's logic is the package lessons/<dir>/check
+// (compiled once and cached), and check_test.go a shim that hands it the
+// learner's code: short, and importing it.
+func requireCheckPackage(t *testing.T, l lessons.Lesson, shim string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(l.Dir, "check", "*.go"))
+	if len(files) == 0 {
+		t.Errorf("lessons/%s/check must hold the check's logic, in package check (docs/AUTHORING.md)", l.Dir)
+	}
+	for _, f := range files {
+		if name := pkg(t, f); name != "check" {
+			t.Errorf("%s is package %s, want check", f, name)
+		}
+	}
+	if !strings.Contains(shim, `"github.com/dblings/dblings/lessons/`+l.Dir+`/check"`) {
+		t.Errorf("exercises/%s/check_test.go must hand the learner's code to lessons/%s/check", l.Dir, l.Dir)
+	}
+	if lines := strings.Count(shim, "\n"); lines > maxShimLines {
+		t.Errorf("exercises/%s/check_test.go has %d lines; keep it a shim of at most %d (conversions only) and put the logic in lessons/%s/check, where it compiles once", l.Dir, lines, maxShimLines, l.Dir)
+	}
+}
+
+// maxShimLines bounds check_test.go: everything in it recompiles with every
+// edit the learner makes.
+const maxShimLines = 80
+
 func TestReadmeListsTheCatalog(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {

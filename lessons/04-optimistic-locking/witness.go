@@ -18,8 +18,8 @@ import (
 	"github.com/dblings/dblings/witness"
 )
 
-// The witness's own copy of the check's workload (exercises/
-// 04-optimistic-locking/check_test.go): change this when the check changes.
+// The witness's own copy of the check's workload (lessons/04-optimistic-locking/check):
+// change this when the check changes.
 const (
 	// goroutines make updatesEach deposits each over the two hot accounts,
 	// goroutine g depositing g+1 cents at a time.

@@ -25,8 +25,8 @@ import (
 	"github.com/dblings/dblings/witness"
 )
 
-// The witness's own copy of what the check saves (exercises/05-sharding/
-// check_test.go): change this when the check changes.
+// The witness's own copy of what the check saves (lessons/05-sharding/check):
+// change this when the check changes.
 const (
 	// customers are ids 1..customers, orders 1..orders, whatever the seed.
 	customers = fixtures.ShopCustomersCount

@@ -17,8 +17,8 @@ import (
 	"github.com/dblings/dblings/witness"
 )
 
-// The witness's own copy of the check's workload (exercises/08-pooling/
-// check_test.go): change this when the check changes.
+// The witness's own copy of the check's workload (lessons/08-pooling/check):
+// change this when the check changes.
 const (
 	// requests is the size of the burst: every request is at least one
 	// transaction on the server.

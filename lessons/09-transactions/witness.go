@@ -18,8 +18,8 @@ import (
 	"github.com/dblings/dblings/witness"
 )
 
-// The witness's own copy of the check's workload (exercises/
-// 09-transactions/check_test.go): change this when the check changes.
+// The witness's own copy of the check's workload (lessons/09-transactions/check):
+// change this when the check changes.
 const (
 	// transfers is the size of the concurrent workload. Almost all go
 	// through, two row updates each; minUpdates asks for half of that.
