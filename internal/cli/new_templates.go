@@ -105,6 +105,9 @@ fixture = {{toml .Fixture}}
 minutes = {{.Minutes}}
 # TODO(author): the patterns of the seed texts this lesson teaches.
 teaches = ["TODO(author): the pattern this lesson teaches"]
+# What a pass is worth in grade's score, shared among the check's
+# assertions by their weights (10 when left out).
+points  = 10
 
 [servers]
 postgres = {{.Postgres}}

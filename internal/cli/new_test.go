@@ -98,7 +98,7 @@ func TestNewScaffoldsALessonThatLoadsAndCompiles(t *testing.T) {
 
 	l := requireScaffoldedLesson(t, ws, "read-replicas")
 	if l.Dir != dir || l.Title != `Read replicas: "spread" the reads` || l.File != "replicas.go" || l.Fixture != "blog" ||
-		l.PostgresServers != 2 || !l.Redis || l.Minutes < 1 || len(l.Teaches) == 0 {
+		l.PostgresServers != 2 || !l.Redis || l.Minutes < 1 || len(l.Teaches) == 0 || l.Points != lessons.DefaultPoints {
 		t.Errorf("the manifest reads %+v", l)
 	}
 	if pkg := packageName(t, filepath.Join(ws, l.ExercisePath())); pkg != "readreplicas" {
