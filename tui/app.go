@@ -184,7 +184,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.startCheck(msg.index, "")
 	case hintShownMsg:
 		l := m.lessons[msg.index]
-		_, err := m.ws.NextHint(l, m.c.hints(l))
+		_, err := m.ws.NextHint(l, m.c.hints(l), m.c.now())
 		m.record(err)
 		return m, nil
 	case resetDoneMsg:
@@ -263,7 +263,7 @@ func (m *model) openLesson(i int) {
 	}
 	m.state = stateLesson
 	m.resize()
-	m.record(m.ws.Visit(l))
+	m.record(m.ws.Visit(l, m.c.now()))
 }
 
 // openNext opens the next lesson not passed yet, or the list when there is
@@ -286,7 +286,7 @@ func (m *model) openNext(after int) {
 func (m *model) startCheck(i int, saved string) tea.Cmd {
 	m.check.prepare(i, m.lessons[i], saved)
 	m.state = stateCheck
-	m.record(m.ws.Visit(m.lessons[i]))
+	m.record(m.ws.Visit(m.lessons[i], m.c.now()))
 	var cmd tea.Cmd
 	switch m.status.state {
 	case envReady:
