@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/progress"
 )
 
@@ -79,23 +80,28 @@ func TestLabCountsNothingOnTheLessonsScreen(t *testing.T) {
 }
 
 // A learner who types in their editor presses no key in the lab: their
-// saves keep the heartbeat going, and the check screen counts for its
-// lesson.
+// saves keep the heartbeat going, even when the servers broke and no
+// check finishes, and the check screen counts for its lesson.
 func TestSavesKeepTheLabCounting(t *testing.T) {
-	l := newLab(t, 80, 24)
-	l.start()
-	l.openFirst()
-	for range 3 {
-		l.beat(8 * time.Minute)
-		l.send(fileSavedMsg{index: 0, file: "index.go"})
-		l.finishCheck()
-	}
-	l.beat(30 * time.Second)
-	if l.state != stateCheck {
-		t.Fatalf("the lab shows %v, want the check of the last save", l.state)
-	}
-	if got := l.spentOnFile(); got != 24*time.Minute+30*time.Second {
-		t.Errorf("24.5 min of saves and checks with no key count %v, want 24m30s", got)
+	for name, res := range map[string]*run.Result{"checks fail": failedResult(), "servers broke": erroredResult()} {
+		t.Run(name, func(t *testing.T) {
+			l := newLab(t, 80, 24)
+			l.checker.result = res
+			l.start()
+			l.openFirst()
+			for range 3 {
+				l.beat(8 * time.Minute)
+				l.send(fileSavedMsg{index: 0, file: "index.go"})
+				l.finishCheck()
+			}
+			l.beat(30 * time.Second)
+			if l.state != stateCheck {
+				t.Fatalf("the lab shows %v, want the check of the last save", l.state)
+			}
+			if got := l.spentOnFile(); got != 24*time.Minute+30*time.Second {
+				t.Errorf("24.5 min of saves and checks with no key count %v, want 24m30s", got)
+			}
+		})
 	}
 }
 
