@@ -12,7 +12,9 @@
 //	      "status": "failed",
 //	      "last_run": "2026-11-21T09:12:44Z",
 //	      "solved_at": "2026-11-21T08:57:02Z",
-//	      "hints_shown": 2
+//	      "hints_shown": 2,
+//	      "time_spent_s": 1860,
+//	      "last_active": "2026-11-21T09:14:02Z"
 //	    },
 //	    "cache-aside": {
 //	      "status": "caught up",
@@ -28,8 +30,28 @@
 // ("not tried" otherwise, and lessons never run are left out), last_run is
 // when the last check finished, solved_at when it first passed (kept when
 // a later run fails, so that "dblings solution" stays unlocked),
-// caught_up_at when it was caught up, and hints_shown counts the hints
-// already shown.
+// caught_up_at when it was caught up, hints_shown counts the hints
+// already shown, time_spent_s is the time spent on it in whole seconds and
+// last_active the learner's last activity on it (see below). Every field
+// but status is left out until it has a value; the last two came after
+// version 2 without changing it, and files without them read as lessons
+// with no time spent.
+//
+// # Time spent
+//
+// Time spent is active time, counted the way activity trackers count it.
+// Every activity on a lesson is a heartbeat at a time t: the lab showing
+// the lesson (opening it, then every 30 s while it stays on the lesson's
+// screens and the learner pressed a key, saved or checked in the last 10
+// minutes), a save of the exercise the lab sees, a check that finishes
+// (in the lab or with `dblings check`) and a hint shown. When the lesson's
+// previous heartbeat (last_active) was at most [Break] before t, the gap
+// is added to the time spent; a longer gap is a break and adds nothing.
+// So a learner who works in their own editor and runs `dblings check` from
+// a shell gets their time counted too, and a lab left open over lunch does
+// not count lunch. A heartbeat earlier than last_active (two processes,
+// or a clock set back) adds nothing and leaves last_active where it is.
+// Heartbeats are counted in whole seconds, so the sum is exact.
 //
 // Every change is made under a lock (.dblings/state.lock) on the file as it
 // is on disk at that moment, not on what this process read earlier, and
@@ -88,6 +110,54 @@ type Lesson struct {
 	SolvedAt   time.Time `json:"solved_at,omitzero"`
 	CaughtUpAt time.Time `json:"caught_up_at,omitzero"`
 	HintsShown int       `json:"hints_shown,omitempty"`
+	// Spent is the active time spent on the lesson (see "Time spent"),
+	// saved as time_spent_s in whole seconds.
+	Spent time.Duration `json:"-"`
+	// LastActive is the last heartbeat on the lesson.
+	LastActive time.Time `json:"last_active,omitzero"`
+}
+
+// lessonFields is Lesson without its JSON methods, for them to use.
+type lessonFields Lesson
+
+// MarshalJSON writes Spent as time_spent_s, in whole seconds.
+func (l Lesson) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		lessonFields
+		SpentS int64 `json:"time_spent_s,omitempty"`
+	}{lessonFields(l), int64(l.Spent / time.Second)})
+}
+
+// UnmarshalJSON reads time_spent_s into Spent; a negative one, which no
+// dblings writes, reads as no time spent.
+func (l *Lesson) UnmarshalJSON(data []byte) error {
+	w := struct {
+		*lessonFields
+		SpentS int64 `json:"time_spent_s"`
+	}{lessonFields: (*lessonFields)(l)}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	l.Spent = time.Duration(max(0, w.SpentS)) * time.Second
+	return nil
+}
+
+// Break is the longest gap between two heartbeats on a lesson that still
+// counts as time spent: a longer one is a break.
+const Break = 10 * time.Minute
+
+// active counts a heartbeat at the given time (see "Time spent").
+func (l *Lesson) active(at time.Time) {
+	at = at.UTC().Truncate(time.Second)
+	if !l.LastActive.IsZero() {
+		if !at.After(l.LastActive) {
+			return
+		}
+		if gap := at.Sub(l.LastActive); gap <= Break {
+			l.Spent += gap
+		}
+	}
+	l.LastActive = at
 }
 
 // Solved reports whether the lesson has passed at least once, or was
@@ -294,6 +364,16 @@ func (p *Progress) RecordRun(id string, passed bool, at time.Time, next string) 
 	})
 }
 
+// RecordActivity records a heartbeat on lesson id at the given time: an
+// activity of the learner on it (see "Time spent").
+func (p *Progress) RecordActivity(id string, at time.Time) error {
+	return p.update(func(s *state) {
+		l := lessonIn(s, id)
+		l.active(at)
+		s.Lessons[id] = l
+	})
+}
+
 // MarkCaughtUp records that the reference solutions of lessons ids were
 // laid at the given time, and puts the learner on current.
 func (p *Progress) MarkCaughtUp(ids []string, at time.Time, current string) error {
@@ -359,4 +439,18 @@ func (p *Progress) save() error {
 		return fmt.Errorf("save your progress: %w", err)
 	}
 	return nil
+}
+
+// FormatSpent says a time spent the way dblings shows it: "< 1 min",
+// "7 min", "1 h 05 min", in whole minutes rounded down; "" for none.
+func FormatSpent(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Minute:
+		return "< 1 min"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return fmt.Sprintf("%d h %02d min", d/time.Hour, d%time.Hour/time.Minute)
 }

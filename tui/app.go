@@ -65,6 +65,10 @@ func (s state) String() string {
 	}
 }
 
+// heartbeatEvery is how often the lab counts the time a learner at work
+// spends on the lesson on show (see progress, "Time spent").
+const heartbeatEvery = 30 * time.Second
+
 // quietAfterReset is how long saves of a lesson are ignored after the lab
 // wrote its file itself, so a reset does not start a check of the stub.
 const quietAfterReset = 2 * time.Second
@@ -89,6 +93,19 @@ type model struct {
 	notice        string    // a problem worth a line, e.g. progress not saved
 	quietUntil    time.Time // saves are ignored until then (after a reset)
 	quietLesson   int
+	// activeAt is the learner's last key press, save or finished check:
+	// heartbeats count only within progress.Break of it.
+	activeAt time.Time
+}
+
+// heartbeatMsg is the lab's periodic count of the time spent on the lesson
+// on show.
+type heartbeatMsg struct{}
+
+// heartbeat sends the next heartbeatMsg; the root re-arms it after each
+// one, so one chain of them runs for the lab's life.
+func heartbeat() tea.Cmd {
+	return tea.Tick(heartbeatEvery, func(time.Time) tea.Msg { return heartbeatMsg{} })
 }
 
 // New builds the lab's model. Nothing starts until Init.
@@ -112,7 +129,7 @@ func newModel(ctx context.Context, opts Options) *model {
 		help:    help.New(),
 	}
 	m.status = statusLine{c: c, provider: opts.Provider}
-	m.list = newLessonList(c, m.lessons, m.statusOf, m.resumeIndex())
+	m.list = newLessonList(c, m.lessons, m.ws.Progress, m.resumeIndex())
 	m.check = newCheckPage(c, m.runs)
 	m.help.Styles = c.styles.Help
 	m.notice = opts.Warning
@@ -126,10 +143,11 @@ func withDefaults(o Options) Options {
 	return o
 }
 
-// Init starts the servers and asks the terminal for its background.
+// Init starts the servers and the heartbeat, and asks the terminal for
+// its background.
 func (m *model) Init() tea.Cmd {
 	m.env.begin(m.c.ctx)
-	return tea.Batch(tea.RequestBackgroundColor, m.env.wait, m.waitForSave())
+	return tea.Batch(tea.RequestBackgroundColor, m.env.wait, m.waitForSave(), heartbeat())
 }
 
 // waitForSave listens for the next save, when the lab watches files.
@@ -153,8 +171,12 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.restyle(msg.IsDark())
 		return m, nil
 	case tea.KeyPressMsg:
+		m.activeAt = m.c.now()
 		m.refresh()
 		return m, m.handleKey(msg)
+	case heartbeatMsg:
+		m.beat()
+		return m, heartbeat()
 	case envReadyMsg:
 		m.status.ready(msg.env)
 		if m.check.state == checkWaiting {
@@ -173,6 +195,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.index == m.quietLesson && m.c.now().Before(m.quietUntil) {
 			return m, cmd
 		}
+		m.activeAt = m.c.now() // the check it starts visits the lesson: a heartbeat
 		return m, tea.Batch(cmd, m.startCheck(msg.index, msg.file))
 	case openLessonMsg:
 		m.openLesson(msg.index)
@@ -184,8 +207,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.startCheck(msg.index, "")
 	case hintShownMsg:
 		l := m.lessons[msg.index]
-		_, err := m.ws.NextHint(l, m.c.hints(l))
+		_, err := m.ws.NextHint(l, m.c.hints(l), m.c.now())
 		m.record(err)
+		m.sync()
 		return m, nil
 	case resetDoneMsg:
 		m.quietLesson, m.quietUntil = msg.index, m.c.now().Add(quietAfterReset)
@@ -263,7 +287,8 @@ func (m *model) openLesson(i int) {
 	}
 	m.state = stateLesson
 	m.resize()
-	m.record(m.ws.Visit(l))
+	m.record(m.ws.Visit(l, m.c.now()))
+	m.sync()
 }
 
 // openNext opens the next lesson not passed yet, or the list when there is
@@ -286,7 +311,8 @@ func (m *model) openNext(after int) {
 func (m *model) startCheck(i int, saved string) tea.Cmd {
 	m.check.prepare(i, m.lessons[i], saved)
 	m.state = stateCheck
-	m.record(m.ws.Visit(m.lessons[i]))
+	m.record(m.ws.Visit(m.lessons[i], m.c.now()))
+	m.sync()
 	var cmd tea.Cmd
 	switch m.status.state {
 	case envReady:
@@ -309,14 +335,36 @@ func (m *model) checked(msg checkDoneMsg) {
 	}
 	i := m.check.index
 	l := m.lessons[i]
+	m.activeAt = m.c.now()
 	m.record(m.ws.RecordRun(l, msg.result.Pass(), m.c.now()))
-	m.list.setStatus(i, m.statusOf(l))
-	if m.lesson != nil && m.lesson.index == i {
-		m.lesson.done = m.ws.Progress(l)
-	}
+	m.sync()
 	if j := m.nextUnfinished(i); msg.result.Pass() && j >= 0 && j != i {
-		m.check.next = &lessonItem{index: j, lesson: m.lessons[j], status: m.statusOf(m.lessons[j])}
+		m.check.next = &lessonItem{index: j, lesson: m.lessons[j], done: m.ws.Progress(m.lessons[j])}
 	}
+}
+
+// beat is a heartbeat: the lesson on show gets the time since its last
+// activity, as long as the learner pressed a key, saved or checked within
+// progress.Break. An untouched lab stops counting after that.
+func (m *model) beat() {
+	i, ok := m.shownLesson()
+	if !ok || m.c.now().Sub(m.activeAt) > progress.Break {
+		return
+	}
+	m.record(m.ws.RecordActivity(m.lessons[i], m.c.now()))
+	m.sync()
+}
+
+// shownLesson is the lesson whose screen is on show: its text or its
+// check.
+func (m *model) shownLesson() (int, bool) {
+	switch {
+	case m.state == stateLesson:
+		return m.lesson.index, true
+	case m.state == stateCheck && m.check.index >= 0:
+		return m.check.index, true
+	}
+	return 0, false
 }
 
 // refresh shows what another dblings process recorded in the meantime (a
@@ -326,8 +374,14 @@ func (m *model) refresh() {
 		m.record(err)
 		return
 	}
+	m.sync()
+}
+
+// sync shows the progress as the workspace has it (statuses, time spent)
+// on every screen.
+func (m *model) sync() {
 	for i, l := range m.lessons {
-		m.list.setStatus(i, m.statusOf(l))
+		m.list.setProgress(i, m.ws.Progress(l))
 	}
 	if m.lesson != nil {
 		m.lesson.done = m.ws.Progress(m.lesson.lesson)
@@ -439,8 +493,6 @@ func (m *model) FullHelp() [][]key.Binding {
 }
 
 // ETC
-
-func (m *model) statusOf(l lessons.Lesson) progress.Status { return m.ws.Progress(l).Status }
 
 // resumeIndex is the lesson to select at start: the one the learner is on.
 func (m *model) resumeIndex() int { return max(0, m.lessons.Index(m.ws.Current().ID)) }

@@ -259,13 +259,17 @@ func (p *lessonPage) view() string {
 	return lipgloss.JoinVertical(lipgloss.Left, p.headerView(), p.vp.View(), p.footerView())
 }
 
-// headerView is the file to edit, always visible so it can be copied.
+// headerView is the file to edit, always visible so it can be copied,
+// then the time spent on the lesson and its status.
 func (p *lessonPage) headerView() string {
 	st := p.c.styles
 	edit := st.Muted.Render("Edit ") + st.Lesson.Path.Render(p.lesson.ExercisePath())
 	status := st.Muted.Render(statusText(p.done.Status))
 	if p.done.Status == progress.Passed {
 		status = st.Success.Render("✓ passed")
+	}
+	if spent := progress.FormatSpent(p.done.Spent); spent != "" {
+		status = st.Muted.Render(spent+" spent · ") + status
 	}
 	gap := max(1, p.width-lipgloss.Width(edit)-lipgloss.Width(status))
 	return truncate(edit+strings.Repeat(" ", gap)+status, p.width)

@@ -26,15 +26,15 @@ type openLessonMsg struct{ index int }
 type lessonItem struct {
 	index  int
 	lesson lessons.Lesson
-	status progress.Status
+	done   progress.Lesson // the learner's status and time spent
 }
 
 func (i lessonItem) FilterValue() string {
 	return fmt.Sprintf("%02d %s %s", i.index+1, i.lesson.ID, i.lesson.Title)
 }
 
-// lessonList is the lessons screen: every lesson with its status, the
-// overall progress, and a filter.
+// lessonList is the lessons screen: every lesson with its status and the
+// time spent on it, the overall progress, and a filter.
 type lessonList struct {
 	c     *common
 	list  list.Model
@@ -42,10 +42,10 @@ type lessonList struct {
 	width int
 }
 
-func newLessonList(c *common, ls []lessons.Lesson, status func(lessons.Lesson) progress.Status, selected int) *lessonList {
+func newLessonList(c *common, ls []lessons.Lesson, progressOf func(lessons.Lesson) progress.Lesson, selected int) *lessonList {
 	items := make([]list.Item, len(ls))
 	for i, l := range ls {
-		items[i] = lessonItem{index: i, lesson: l, status: status(l)}
+		items[i] = lessonItem{index: i, lesson: l, done: progressOf(l)}
 	}
 	m := &lessonList{c: c}
 	m.list = list.New(items, lessonDelegate{c: c}, 0, 0)
@@ -72,12 +72,12 @@ func (m *lessonList) setSize(width, height int) {
 	m.list.SetSize(width, max(0, height-lipgloss.Height(m.progressView())))
 }
 
-// setStatus updates one lesson's status after a check.
-func (m *lessonList) setStatus(index int, s progress.Status) {
+// setProgress updates one lesson's status and time spent.
+func (m *lessonList) setProgress(index int, done progress.Lesson) {
 	items := m.list.Items()
 	for i, it := range items {
-		if li := it.(lessonItem); li.index == index {
-			li.status = s
+		if li := it.(lessonItem); li.index == index && li.done != done {
+			li.done = done
 			m.list.SetItem(i, li)
 		}
 	}
@@ -116,7 +116,7 @@ func (m *lessonList) view() string {
 func (m *lessonList) progressView() string {
 	passed, caughtUp, total := 0, 0, len(m.list.Items())
 	for _, it := range m.list.Items() {
-		switch it.(lessonItem).status {
+		switch it.(lessonItem).done.Status {
 		case progress.Passed:
 			passed++
 		case progress.CaughtUp:
@@ -152,7 +152,8 @@ func (m *lessonList) FullHelp() [][]key.Binding {
 
 // ETC
 
-// lessonDelegate draws one lesson per line: cursor, number, title, status.
+// lessonDelegate draws one lesson per line: cursor, number, title, time
+// spent, status.
 type lessonDelegate struct{ c *common }
 
 func (d lessonDelegate) Height() int                         { return 1 }
@@ -161,6 +162,19 @@ func (d lessonDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 
 // statusWidth is the widest status column ("✗ failed last time").
 const statusWidth = 18
+
+// spentWidth is the width of the time spent column: as wide as the widest
+// time in it ("1 h 05 min"), and none while no lesson has time spent, so
+// that titles keep their room.
+func spentWidth(items []list.Item) int {
+	w := 0
+	for _, it := range items {
+		if it, ok := it.(lessonItem); ok {
+			w = max(w, lipgloss.Width(progress.FormatSpent(it.done.Spent)))
+		}
+	}
+	return w
+}
 
 func (d lessonDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
 	it, ok := item.(lessonItem)
@@ -173,10 +187,15 @@ func (d lessonDelegate) Render(w io.Writer, m list.Model, index int, item list.I
 		cursor, title = st.Cursor.Render("› "), st.Selected
 	}
 	number := st.Number.Render(fmt.Sprintf("%02d  ", it.index+1))
-	room := m.Width() - lipgloss.Width(cursor) - lipgloss.Width(number) - statusWidth - 2
+	spent, spentCol := "", spentWidth(m.Items())
+	if spentCol > 0 {
+		s := progress.FormatSpent(it.done.Spent)
+		spent = strings.Repeat(" ", spentCol-lipgloss.Width(s)) + d.c.styles.Muted.Render(s) + "  "
+	}
+	room := m.Width() - lipgloss.Width(cursor) - lipgloss.Width(number) - statusWidth - 2 - lipgloss.Width(spent)
 	name := truncate(it.lesson.Title, max(room, 8))
 	gap := strings.Repeat(" ", max(1, room-lipgloss.Width(name)+2))
-	fmt.Fprint(w, cursor+number+title.Render(name)+gap+d.statusView(it.status))
+	fmt.Fprint(w, cursor+number+title.Render(name)+gap+spent+d.statusView(it.done.Status))
 }
 
 func (d lessonDelegate) statusView(s progress.Status) string {

@@ -170,14 +170,39 @@ func (w *Workspace) After(l lessons.Lesson) lessons.Lesson {
 	return l
 }
 
-// Visit makes l the lesson the learner is on.
-func (w *Workspace) Visit(l lessons.Lesson) error { return w.progress.SetCurrent(l.ID) }
+// Visit makes l the lesson the learner is on, at the given time: an
+// activity on l.
+func (w *Workspace) Visit(l lessons.Lesson, at time.Time) error {
+	if err := w.progress.SetCurrent(l.ID); err != nil {
+		return err
+	}
+	return w.RecordActivity(l, at)
+}
+
+// RecordActivity records that the learner was active on l at the given
+// time: it counts toward the time spent on l (see progress, "Time
+// spent"). Visit, RecordRun and NextHint record theirs; the lab adds its
+// heartbeats while it shows l to a learner at work.
+func (w *Workspace) RecordActivity(l lessons.Lesson, at time.Time) error {
+	return w.progress.RecordActivity(l.ID, at)
+}
 
 // RecordRun records the verdict of a check of l that finished at the given
-// time. After a pass the learner is on the next lesson not passed yet. A
-// caught-up lesson whose files are still the reference solution stays
-// caught up when it passes: the pass is not the learner's.
+// time, as RecordVerdict does, and the learner's activity on l then.
 func (w *Workspace) RecordRun(l lessons.Lesson, passed bool, at time.Time) error {
+	if err := w.RecordVerdict(l, passed, at); err != nil {
+		return err
+	}
+	return w.RecordActivity(l, at)
+}
+
+// RecordVerdict records the verdict of a check of l that finished at the
+// given time, and no activity: grade checks every lesson at once, which
+// is no time spent on each. After a pass the learner is on the next
+// lesson not passed yet. A caught-up lesson whose files are still the
+// reference solution stays caught up when it passes: the pass is not the
+// learner's.
+func (w *Workspace) RecordVerdict(l lessons.Lesson, passed bool, at time.Time) error {
 	if err := w.progress.Refresh(); err != nil {
 		return err
 	}
@@ -196,9 +221,10 @@ type Hint struct {
 	Repeated bool
 }
 
-// NextHint shows one more of the hints of l (l.Hints()): the first, then
-// the next each time, then the last again.
-func (w *Workspace) NextHint(l lessons.Lesson, hints []string) (Hint, error) {
+// NextHint shows one more of the hints of l (l.Hints()) at the given
+// time: the first, then the next each time, then the last again. Asking
+// for a hint is an activity on l.
+func (w *Workspace) NextHint(l lessons.Lesson, hints []string, at time.Time) (Hint, error) {
 	if len(hints) == 0 {
 		return Hint{}, fmt.Errorf("lesson %s has no hints", l.ID)
 	}
@@ -206,5 +232,6 @@ func (w *Workspace) NextHint(l lessons.Lesson, hints []string) (Hint, error) {
 	if err != nil {
 		return Hint{}, err
 	}
-	return Hint{Text: hints[i], Number: i + 1, Total: len(hints), Repeated: !fresh}, nil
+	h := Hint{Text: hints[i], Number: i + 1, Total: len(hints), Repeated: !fresh}
+	return h, w.RecordActivity(l, at)
 }

@@ -75,7 +75,7 @@ func TestCurrentLesson(t *testing.T) {
 			if err := w.RecordRun(c[0], true, at); err != nil {
 				return err
 			}
-			return w.Visit(c[0])
+			return w.Visit(c[0], at)
 		}, "a"},
 		{"the last lesson left stays current after passing", func(w *workspace.Workspace, c lessons.Catalog) error {
 			for _, l := range c {
@@ -194,7 +194,7 @@ func TestNextHintCountsAndRepeatsTheLast(t *testing.T) {
 		{Text: "two", Number: 2, Total: 2},
 		{Text: "two", Number: 2, Total: 2, Repeated: true},
 	} {
-		got, err := w.NextHint(w.Catalog()[0], hints)
+		got, err := w.NextHint(w.Catalog()[0], hints, at)
 		if err != nil || got != want {
 			t.Errorf("call %d: %+v, %v; want %+v", i+1, got, err, want)
 		}

@@ -49,7 +49,7 @@ func runCatchUp(f *Factory, args []string, yes bool) error {
 	}
 	if plan.Pending() == 0 {
 		fmt.Fprintf(f.IO.Out, "Nothing to catch up: every lesson before %s has passed or is caught up.\n", target.ID)
-		return ws.Visit(target)
+		return ws.Visit(target, time.Now())
 	}
 	if !yes {
 		if ok, err := confirm(f, catchUpQuestion(plan)); err != nil || !ok {

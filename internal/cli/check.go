@@ -60,7 +60,7 @@ func runCheck(ctx context.Context, f *Factory, opts *checkOptions, args []string
 		return err
 	}
 	results := []*run.Result{r}
-	recordRuns(f, ws, results)
+	recordRuns(f, ws, results, true)
 	if err := opts.report.write(f, ws, format, results); err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func runGrade(ctx context.Context, f *Factory, opts *gradeOptions, ids []string)
 			fmt.Fprintf(f.IO.Err, "%s: %s\n", j.Lesson.ID, r.Verdict)
 		}
 	})
-	recordRuns(f, ws, results)
+	recordRuns(f, ws, results, false)
 	if err != nil {
 		return err
 	}

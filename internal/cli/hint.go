@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -27,7 +28,7 @@ func runHint(f *Factory, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := ws.NextHint(l, l.Hints())
+	h, err := ws.NextHint(l, l.Hints(), time.Now())
 	if err != nil {
 		return err
 	}

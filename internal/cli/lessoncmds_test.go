@@ -245,7 +245,19 @@ func TestListShowsStatuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.RecordRun(first.ID, false, time.Now(), ""); err != nil {
+	now := time.Now()
+	if err := p.RecordRun(first.ID, false, now, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{now.Add(-70 * time.Minute), now.Add(-65 * time.Minute), now.Add(-59 * time.Minute)} {
+		if err := p.RecordActivity(first.ID, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.RecordActivity(second.ID, now.Add(-20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RecordActivity(second.ID, now); err != nil {
 		t.Fatal(err)
 	}
 	got := dblings(t, ws, nil, "list")
@@ -257,8 +269,40 @@ func TestListShowsStatuses(t *testing.T) {
 			t.Errorf("list lacks %s: %q", l.ID, got.out)
 		}
 	}
-	if !strings.Contains(got.out, "→ "+first.ID) || !strings.Contains(got.out, "failed") {
-		t.Errorf("list = %q, want %s marked current and failed", got.out, first.ID)
+	rows := strings.Split(got.out, "\n")
+	if !strings.Contains(rows[0], "TIME SPENT") {
+		t.Errorf("list's header = %q, want a TIME SPENT column", rows[0])
+	}
+	if !strings.HasPrefix(rows[1], "→ "+first.ID) || !strings.Contains(rows[1], "failed") || !strings.Contains(rows[1], " 11 min ") {
+		t.Errorf("list's first row = %q, want %s marked current, failed, 11 min spent", rows[1], first.ID)
+	}
+	if !strings.Contains(rows[2], "< 1 min") {
+		t.Errorf("list's second row = %q, want < 1 min spent", rows[2])
+	}
+	if strings.Contains(rows[3], "min") {
+		t.Errorf("list's third row = %q, want no time spent", rows[3])
+	}
+}
+
+// TestListCountsHintsFromTheShell: a learner who works in their own
+// editor and asks for hints from a shell gets the time counted.
+func TestListCountsHintsFromTheShell(t *testing.T) {
+	ws := lessonWorkspace(t)
+	p, err := progress.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RecordActivity(first.ID, time.Now().Add(-3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got := dblings(t, ws, nil, "hint", first.ID); got.code != 0 {
+		t.Fatalf("hint: exit %d: %s", got.code, got.errOut)
+	}
+	if err := p.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Lesson(first.ID).Spent; got < 3*time.Minute || got > 3*time.Minute+5*time.Second {
+		t.Errorf("a hint 3 min after the last activity counts %v in all, want 3m", got)
 	}
 }
 

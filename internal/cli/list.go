@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/progress"
 	"github.com/dblings/dblings/report"
 	"github.com/dblings/dblings/workspace"
 )
@@ -18,13 +19,18 @@ func newListCmd(f *Factory) *cobra.Command {
 		Short: "List the lessons and where you stand on each",
 		Long: `List the lessons in curriculum order with their id (what the other
 commands take), your status (passed, failed, not tried, or caught up by
-"dblings catch-up") and their title.
+"dblings catch-up"), the time you spent on them and their title.
 The lesson you are on is marked with an arrow.
 
+Time spent is active time: every activity on a lesson (the lab showing it
+to you while you work, a save the lab sees, a check, a hint) adds the time
+since your previous one on that lesson, unless that was more than 10
+minutes before: a longer gap is a break and counts nothing.
+
 --format json prints the same for scripts and dashboards: per lesson its
-id, title, points, status, whether it is current, the hints shown, and
-when it last ran, first passed and was caught up (RFC 3339, left out when
-it never happened).`,
+id, title, points, status, whether it is current, the hints shown, the
+time spent in whole seconds (time_spent_s), and when it last ran, first
+passed and was caught up (RFC 3339, left out when it never happened).`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			format, err := parseTextJSON(format)
@@ -57,6 +63,7 @@ type listLessonJSON struct {
 	Status     string    `json:"status"`
 	Current    bool      `json:"current"`
 	HintsShown int       `json:"hints_shown"`
+	TimeSpentS int64     `json:"time_spent_s"`
 	LastRun    time.Time `json:"last_run,omitzero"`
 	SolvedAt   time.Time `json:"solved_at,omitzero"`
 	CaughtUpAt time.Time `json:"caught_up_at,omitzero"`
@@ -72,13 +79,14 @@ func runList(f *Factory, format report.Format) error {
 	}
 	current := ws.Current()
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  ID\tSTATUS\tTITLE")
+	fmt.Fprintln(tw, "  ID\tSTATUS\tTIME SPENT\tTITLE")
 	for _, l := range ws.Catalog() {
 		mark := " "
 		if l.ID == current.ID {
 			mark = "→"
 		}
-		fmt.Fprintf(tw, "%s %s\t%s\t%s\n", mark, l.ID, ws.Progress(l).Status, l.Title)
+		p := ws.Progress(l)
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", mark, l.ID, p.Status, progress.FormatSpent(p.Spent), l.Title)
 	}
 	return tw.Flush()
 }
@@ -93,6 +101,7 @@ func listDocument(ws *workspace.Workspace) listJSON {
 			ID: l.ID, Title: l.Title, Points: l.Points,
 			Status: string(p.Status), Current: l.ID == current.ID,
 			HintsShown: p.HintsShown,
+			TimeSpentS: int64(p.Spent / time.Second),
 			LastRun:    p.LastRun.UTC(), SolvedAt: p.SolvedAt.UTC(), CaughtUpAt: p.CaughtUpAt.UTC(),
 		})
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // TestListJSON: list --format json gives every lesson in order with its
-// status, the current one, hints shown and when it ran, for scripts.
+// status, the current one, hints shown, time spent and when it ran, for
+// scripts.
 func TestListJSON(t *testing.T) {
 	ws := lessonWorkspace(t)
 	p, err := progress.Open(ws)
@@ -23,6 +24,11 @@ func TestListJSON(t *testing.T) {
 	}
 	if _, _, err := p.NextHint(first.ID, 3); err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{-7*time.Minute - 5*time.Second, 0} {
+		if err := p.RecordActivity(first.ID, ran.Add(d)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := p.MarkCaughtUp([]string{second.ID}, ran, first.ID); err != nil {
 		t.Fatal(err)
@@ -38,7 +44,8 @@ func TestListJSON(t *testing.T) {
 		Lessons []struct {
 			ID, Title, Status string
 			Points            int
-			HintsShown        int `json:"hints_shown"`
+			HintsShown        int    `json:"hints_shown"`
+			TimeSpentS        *int64 `json:"time_spent_s"`
 			Current           bool
 			LastRun           *time.Time `json:"last_run"`
 			CaughtUpAt        *time.Time `json:"caught_up_at"`
@@ -58,6 +65,12 @@ func TestListJSON(t *testing.T) {
 	one, two, three := doc.Lessons[0], doc.Lessons[1], doc.Lessons[2]
 	if one.Points != catalog[0].Points || one.Status != "failed" || !one.Current || one.HintsShown != 1 || one.LastRun == nil || !one.LastRun.Equal(ran) {
 		t.Errorf("first lesson = %+v, want failed, current, 1 hint, last run %v", one, ran)
+	}
+	if one.TimeSpentS == nil || *one.TimeSpentS != 425 {
+		t.Errorf("first lesson's time_spent_s = %v, want 425 (7 min 5 s)", one.TimeSpentS)
+	}
+	if three.TimeSpentS == nil || *three.TimeSpentS != 0 {
+		t.Errorf("third lesson's time_spent_s = %v, want 0, there for every lesson", three.TimeSpentS)
 	}
 	if two.Status != "caught up" || two.Current || two.CaughtUpAt == nil {
 		t.Errorf("second lesson = %+v, want caught up with its time", two)

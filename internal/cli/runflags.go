@@ -160,13 +160,19 @@ func verdictExit(results []*run.Result) error {
 }
 
 // recordRuns saves the learner's verdicts; a check the environment
-// stopped is no attempt.
-func recordRuns(f *Factory, ws *workspace.Workspace, results []*run.Result) {
+// stopped is no attempt. With active, each finished check is also the
+// learner's activity on its lesson, counted in the time spent on it:
+// check's one lesson is, grade's every lesson at once is not.
+func recordRuns(f *Factory, ws *workspace.Workspace, results []*run.Result, active bool) {
+	record := ws.RecordVerdict
+	if active {
+		record = ws.RecordRun
+	}
 	for _, r := range results {
 		if r.Verdict == run.Errored || r.Mode != run.Learner {
 			continue
 		}
-		if err := ws.RecordRun(r.Lesson, r.Pass(), r.Started.Add(r.Timings.Total())); err != nil {
+		if err := record(r.Lesson, r.Pass(), r.Started.Add(r.Timings.Total())); err != nil {
 			fmt.Fprintln(f.IO.Err, "dblings: warning:", err)
 		}
 	}
