@@ -106,17 +106,8 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	// keeps edit-to-verdict short. -ldflags="-s -w" leaves out DWARF and the
 	// symbol table, which nobody debugs a check with: linking gets faster,
 	// and stack traces keep their file:line (they come from pclntab).
-	// -trimpath keeps workspace folders out of the compiled packages, so
-	// the pristine checker, fixtures and check packages, the same in every
-	// workspace, are compiled once per machine rather than once per
-	// workspace folder: a fresh workspace's first check found them cached
-	// (7 s instead of 31 s on a loaded 2-core machine).
-	// -gcflags=<lesson>="-N -l" compiles the lesson's package as written:
-	// optimised, a function stuck in an empty loop shows in a stack trace at
-	// its file's line 1, where the learner would look in vain. The database
-	// work a check measures does not notice.
-	args := []string{"test", "-c", "-o", b.binary, "-vet=off",
-		"-tags", "dblings", "-trimpath", "-ldflags=-s -w", "-gcflags=" + b.lesson.Package() + "=-N -l"}
+	// BuildFlags says why the others.
+	args := append([]string{"test", "-c", "-o", b.binary, "-vet=off", "-ldflags=-s -w"}, BuildFlags(b.lesson)...)
 	env := checkEnviron(b.dir)
 	if b.opts.Race {
 		// The race detector's runtime is linked through cgo.
@@ -149,6 +140,24 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 		b.done.CompileErrors = diags
 	}
 	return nil
+}
+
+// BuildFlags are the flags that decide what a lesson's check compiles and
+// what the build cache holds for it; whoever asks the go command about a
+// check's build (prepare's readiness report) passes the same ones.
+//
+// -trimpath keeps workspace folders out of the compiled packages, so the
+// pristine checker, fixtures and check packages, the same in every
+// workspace, are compiled once per machine rather than once per workspace
+// folder: a fresh workspace's first check found them cached (7 s instead of
+// 31 s on a loaded 2-core machine).
+//
+// -gcflags=<lesson>="-N -l" compiles the lesson's package as written:
+// optimised, a function stuck in an empty loop shows in a stack trace at
+// its file's line 1, where the learner would look in vain. The database
+// work a check measures does not notice.
+func BuildFlags(l lessons.Lesson) []string {
+	return []string{"-tags", "dblings", "-trimpath", "-gcflags=" + l.Package() + "=-N -l"}
 }
 
 // noCCompiler says whether a build failed because cgo, which the race

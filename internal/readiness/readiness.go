@@ -54,8 +54,8 @@ func CheckBuild(ctx context.Context, workspace string, l lessons.Lesson, source 
 	if err != nil {
 		return Build{Problem: "cannot lay the check over the workspace: " + err.Error()}
 	}
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-test", "-tags", "dblings", "-overlay", overlay,
-		"-f", "{{.ImportPath}} {{.Stale}}", l.Package())
+	args := append([]string{"list", "-deps", "-test"}, run.BuildFlags(l)...)
+	cmd := exec.CommandContext(ctx, "go", append(args, "-overlay", overlay, "-f", "{{.ImportPath}} {{.Stale}}", l.Package())...)
 	cmd.Dir = workspace
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOWORK=off")
 	var out, errOut bytes.Buffer
