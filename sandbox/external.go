@@ -75,7 +75,9 @@ func pingPostgres(ctx context.Context, rawURL string) (string, error) {
 	if err != nil {
 		return "", &UsageError{Msg: fmt.Sprintf("malformed Postgres URL %q: %v", redact(rawURL), err)}
 	}
-	cfg.ConnectTimeout = 5 * time.Second
+	// Generous: ten learners' checks starting at once on a shared server
+	// each authenticate (SCRAM), and 5 s ran out on a loaded machine.
+	cfg.ConnectTimeout = 15 * time.Second
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return "", fmt.Errorf("cannot reach %s: %w", redact(rawURL), err)
@@ -95,7 +97,7 @@ func pingRedis(ctx context.Context, rawURL string) (string, error) {
 	if err != nil {
 		return "", &UsageError{Msg: fmt.Sprintf("malformed Redis URL %q: %v", redact(rawURL), err)}
 	}
-	opts.DialTimeout = 5 * time.Second
+	opts.DialTimeout = 15 * time.Second
 	opts.MaxRetries = -1
 	client := redis.NewClient(opts)
 	defer client.Close()

@@ -25,24 +25,25 @@ import (
 	"github.com/dblings/dblings/sandbox"
 )
 
-// TestAnswers runs every answer of every lesson, two lessons at a time
-// (as many as -parallel allows), each on servers of its own. The answers
-// of a lesson whose check compares timings run one after another, so that
-// its samples never share the machine with its own other answers; the
-// others run side by side too, each on clones of its own. Timing
-// thresholds are set for a loaded 2-core machine: every answer set passed
-// at load averages of 10 to 17.
+// TestAnswers runs every answer of every lesson, each lesson on servers of
+// its own. The lessons whose checks compare timings come first, one at a
+// time and one answer at a time, so that their samples never share the
+// machine with another answer of this test. The other lessons then run
+// side by side, and so do their answers, each on clones of its own (as
+// many at once as -parallel allows).
 func TestAnswers(t *testing.T) {
 	root := testenv.Root()
 	for _, l := range testenv.Catalog(t) {
+		timed := comparesTimings(t, l)
 		t.Run(l.ID, func(t *testing.T) {
-			t.Parallel()
+			if !timed {
+				t.Parallel()
+			}
 			set, err := answers.LoadSet(filepath.Join(root, answers.Dir(l.Dir)),
 				filepath.Join(root, l.ExercisePath()), filepath.Join(root, l.SolutionPath()))
 			if err != nil {
 				t.Fatal(err)
 			}
-			timed := comparesTimings(t, l)
 			env := testenv.Start(t, l.PostgresServers)
 			for _, a := range set.Answers {
 				t.Run(a.Name, func(t *testing.T) {
