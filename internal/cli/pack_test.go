@@ -70,7 +70,6 @@ func TestABrokenPackIsAUsageError(t *testing.T) {
 // TestVerifyProvesTheExamplePack: its solution passes, its stub fails and
 // every answer gets the verdict it declares, built from the pack's files.
 func TestVerifyProvesTheExamplePack(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	ws := checkout(t)
 	got := run(t, ws, append(external(t, 1), "--pack", examplePack(), "verify")...)
 	t.Logf("verify --pack:\n%s", got.stdout)

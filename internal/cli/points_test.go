@@ -62,7 +62,6 @@ type checkedPoints struct {
 // leaves a Sort: the lesson fails and earns the share of the assertions
 // that held.
 func TestPartialCredit(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	ws := checkout(t)
 	lay(t, ws, first, answerFile(t, first, "author-only"))
 	got := run(t, ws, append(external(t, first.PostgresServers), "check", "--format", "json", first.ID)...)

@@ -51,7 +51,6 @@ func TestPrepareCheckChangesNothingAndFailsWhenOffline(t *testing.T) {
 // timed against the cold-start target (6 s local, 8 s docker, on a quiet
 // machine; logged, since a loaded CI machine misses it).
 func TestPrepareLocal(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	testenv.RequireLocal(t)
 	testPrepare(t, sandbox.Local, 6*time.Second)
 }

@@ -24,7 +24,6 @@ import (
 // servers are left as they were: no clone, no role, no Redis user or key
 // of a check.
 func TestRoomOnOneSharedServer(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	env := testenv.Start(t, 1)
 	l := testenv.Lesson(t, "cache-aside")
 	logs := t.TempDir()

@@ -44,7 +44,6 @@ func (s gradedSuite) property(name string) string {
 // servers serves the four grades; each seed's data sets are loaded once and
 // reused by the second grade.
 func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	if testing.Short() {
 		t.Skip("grades every lesson twice: minutes on a loaded 2-core machine")
 	}

@@ -75,7 +75,6 @@ func lay(t *testing.T, ws string, l lessons.Lesson, content string) {
 // under 30 s, keeps their own file, and the check of cursor-pagination
 // passes with its solution.
 func TestLatecomerCatchesUpAndPasses(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	ws := checkout(t)
 	target := testenv.Lesson(t, "cursor-pagination")
 	own := "package explainindex\n\n// my half of lesson 1\n"
@@ -152,7 +151,6 @@ func verdicts(t *testing.T, path string) string {
 // lesson ids), which keeps twenty checks on a loaded 2-core machine to a
 // few minutes; grading the whole catalog is the same code, longer.
 func TestWorkshop(t *testing.T) {
-	t.Parallel() // a workspace and servers of its own: it runs beside the other long tests
 	graded := catalog[:4]
 	servers := external(t, graded.PostgresServers())
 	room := t.TempDir()
