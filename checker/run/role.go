@@ -103,25 +103,36 @@ END $$`
 // that were killed.
 func dropLearnerRoles(ctx context.Context, adminURL string) error {
 	return withConn(ctx, adminURL, func(conn *pgx.Conn) error {
-		rows, err := conn.Query(ctx, `SELECT rolname FROM pg_roles r
-			WHERE starts_with(rolname, $1)
-			AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)`, learnerRolePrefix)
-		if err != nil {
-			return err
-		}
-		roles, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
-		for _, role := range roles {
-			// Another check's sweep may have dropped it first.
-			if _, err := conn.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{role}.Sanitize()); err != nil {
+		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			// One sweep at a time on a server: two sweeps dropping the same
+			// role at once fail with "tuple concurrently deleted", even
+			// with IF EXISTS.
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", sweepLockKey); err != nil {
 				return err
 			}
-		}
-		return nil
+			rows, err := tx.Query(ctx, `SELECT rolname FROM pg_roles r
+				WHERE starts_with(rolname, $1)
+				AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)`, learnerRolePrefix)
+			if err != nil {
+				return err
+			}
+			roles, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return err
+			}
+			for _, role := range roles {
+				if _, err := tx.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{role}.Sanitize()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	})
 }
+
+// sweepLockKey is the advisory lock that serializes sweeps of learner roles
+// on one server ("dblrole" in ASCII).
+const sweepLockKey int64 = 0x64626c726f6c65
 
 func withConn(ctx context.Context, rawURL string, fn func(*pgx.Conn) error) error {
 	conn, err := pgx.Connect(ctx, rawURL)
