@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     := bin/dblings
 PKGS    := ./...
+TESTLOG ?= $(or $(TMPDIR),/tmp)/dblings-test.json
 
 .PHONY: run build test unit verify bench vet fmt clean
 
@@ -18,8 +19,11 @@ vet:
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 
+# gotestsum runs go test and keeps its JSON events, so that every run ends
+# with the tests that took longest: the numbers behind CI's wall time.
 unit:
-	$(GO) test -count=1 -timeout 60m $(PKGS)
+	@status=0; $(GO) tool gotestsum --format pkgname-and-test-fails --jsonfile $(TESTLOG) -- -count=1 -timeout 60m $(PKGS) || status=$$?; \
+	echo "slowest tests (over 30 s):"; $(GO) tool gotestsum tool slowest --jsonfile $(TESTLOG) --threshold 30s; exit $$status
 
 verify: build ## every reference solution passes its check and every stub fails; the example lesson pack proves itself
 	./$(BIN) verify

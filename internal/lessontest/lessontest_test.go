@@ -25,15 +25,18 @@ import (
 	"github.com/dblings/dblings/sandbox"
 )
 
-// TestAnswers runs every answer of every lesson, each lesson on servers of
-// its own. The lessons whose checks compare timings come first, one at a
-// time and one answer at a time, so that their samples never share the
-// machine with another answer of this test. The other lessons then run
-// side by side, and so do their answers, each on clones of its own (as
-// many at once as -parallel allows).
+// TestAnswers runs every answer of every lesson on one environment, as a
+// room shares one: each data set is loaded once, and lessons on the same
+// data (blog, users, accounts, sales) reuse its template. The lessons whose
+// checks compare timings come first, one at a time and one answer at a
+// time, so that their samples never share the machine with another answer
+// of this test. The other lessons then run side by side, and so do their
+// answers, each on clones of its own (as many at once as -parallel allows).
 func TestAnswers(t *testing.T) {
 	root := testenv.Root()
-	for _, l := range testenv.Catalog(t) {
+	catalog := testenv.Catalog(t)
+	env := testenv.Start(t, catalog.PostgresServers())
+	for _, l := range catalog {
 		timed := comparesTimings(t, l)
 		t.Run(l.ID, func(t *testing.T) {
 			if !timed {
@@ -44,7 +47,6 @@ func TestAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			env := testenv.Start(t, l.PostgresServers)
 			for _, a := range set.Answers {
 				t.Run(a.Name, func(t *testing.T) {
 					if !timed {
