@@ -24,7 +24,7 @@ func BenchmarkEditToVerdict(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := testenv.Start(b, 1)
+	env := servers.Get(b)
 	check := func(edit int) run.Timings {
 		content := fmt.Appendf(append([]byte{}, solution...), "\nvar _ = \"edit %d at %d\"\n", edit, time.Now().UnixNano())
 		res, err := run.Check(context.Background(), lesson, run.Options{

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker/run"
-	"github.com/dblings/dblings/internal/testenv"
 )
 
 // TestLoudCodeKeepsHeadAndTail: a learner's code that prints 64 MB must not
@@ -17,7 +16,7 @@ import (
 // 1 MB in all, and says how much it left out; its heap stays small all
 // along.
 func TestLoudCodeKeepsHeadAndTail(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	opts := options(t, newWorkspace(t), env)
 	opts.Replace = answer(t, "loud.go")
 	opts.Timeout = 2 * time.Minute

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dblings/dblings/checker/run"
-	"github.com/dblings/dblings/internal/testenv"
 )
 
 // TestLearnerCodeHasNoPrivileges: the learner's code connects as a role
@@ -19,7 +18,7 @@ import (
 // permission error, leaves no trace, and the next check on the same
 // servers is judged as if nothing had happened.
 func TestLearnerCodeHasNoPrivileges(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	// The dblings process may hold superuser settings of its own (external
 	// servers given by environment variables, libpq's variables).
 	t.Setenv("DBLINGS_PG_URL", "postgres://postgres:judge-secret@127.0.0.1:1/postgres")
@@ -89,7 +88,7 @@ func TestIsolatedCheckCannotReachTheJudge(t *testing.T) {
 		}
 		t.Skip("isolation runs checks as nobody, which needs root")
 	}
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	secret := filepath.Join(t.TempDir(), "env.json")
 	if err := os.WriteFile(secret, []byte(`{"url":"postgres://postgres:judge-secret@x/postgres"}`), 0o600); err != nil {
 		t.Fatal(err)

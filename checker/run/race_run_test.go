@@ -5,14 +5,13 @@ import (
 	"testing"
 
 	"github.com/dblings/dblings/checker/run"
-	"github.com/dblings/dblings/internal/testenv"
 )
 
 // TestRaceDetector: with Options.Race a data race fails the check with
 // both of the learner's lines, even though the count came out right; the
 // right answer still passes.
 func TestRaceDetector(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	ws := newWorkspace(t)
 	tests := []struct {
 		name    string

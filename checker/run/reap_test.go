@@ -18,14 +18,13 @@ import (
 	"github.com/dblings/dblings/checker/run"
 	"github.com/dblings/dblings/fixtures"
 	"github.com/dblings/dblings/internal/owner"
-	"github.com/dblings/dblings/internal/testenv"
 )
 
 // TestLearnerProcessesEndWithTheCheck: whatever the learner's code started
 // is gone when the check is over, also a process that left the check's
 // process group for a session of its own (setsid).
 func TestLearnerProcessesEndWithTheCheck(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	opts := options(t, newWorkspace(t), env)
 	opts.Replace = answer(t, "setsid.go")
 	r, err := run.Check(context.Background(), testLesson, opts)
@@ -54,7 +53,7 @@ func TestLearnerProcessesEndWithTheCheck(t *testing.T) {
 // the same for a live dblings process. Reap removes the first and keeps the
 // second.
 func TestReapRemovesWhatKilledChecksLeft(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	ctx := context.Background()
 	template, err := mustFixture(t, "users").EnsureTemplate(ctx, env.PrimaryURL(), fixtures.DefaultScale, fixtures.FixedSeed)
 	if err != nil {

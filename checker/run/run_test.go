@@ -23,6 +23,12 @@ import (
 	"github.com/dblings/dblings/sandbox"
 )
 
+// servers is the one environment the runner's tests share; each check
+// makes and removes clones of its own on it.
+var servers = &testenv.Shared{Servers: 1}
+
+func TestMain(m *testing.M) { os.Exit(servers.Run(m)) }
+
 // The runner's tests use a lesson of their own (testdata/exercises/90-runner:
 // CountUsers must count the users) in a workspace made for each test:
 // the project's go.mod and go.sum, and the stub. The check files and the
@@ -112,7 +118,7 @@ func options(t *testing.T, ws string, env *sandbox.Env) run.Options {
 }
 
 func TestVerdicts(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	ws := newWorkspace(t)
 
 	tests := []struct {
@@ -322,7 +328,7 @@ func databaseExists(t *testing.T, adminURL, name string) bool {
 }
 
 func TestEditedCheckCheckerAndFixturesHaveNoEffect(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	ws := newWorkspace(t)
 	lessonDir := filepath.Join(ws, "exercises", "90-runner")
 	// A learner "fixes" the check: always passing, plus an extra test file,
@@ -350,7 +356,7 @@ func TestEditedCheckCheckerAndFixturesHaveNoEffect(t *testing.T) {
 }
 
 func TestProgressAndTimings(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	opts := options(t, newWorkspace(t), env)
 	opts.Mode = run.Solution
 	var phases []run.Phase
@@ -375,7 +381,7 @@ func TestProgressAndTimings(t *testing.T) {
 }
 
 func TestCancelStopsTheRunAndCleansUp(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	opts := options(t, newWorkspace(t), env)
 	opts.Replace = answer(t, "lockforever.go")
 	opts.Timeout = time.Minute
@@ -429,7 +435,7 @@ func countClones(t *testing.T, env *sandbox.Env) int {
 }
 
 func TestSeriesCompilesAheadAndKeepsOrder(t *testing.T) {
-	env := testenv.Start(t, 1)
+	env := servers.Get(t)
 	ws := newWorkspace(t)
 	var jobs []run.Job
 	for _, tc := range []struct {

@@ -10,11 +10,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dblings/dblings/internal/testenv"
 )
 
 // binary is the dblings program built once for the tests that drive it as a
 // user would, in a real process with real signals.
 var binary string
+
+// servers is the environment the tests that check lessons through
+// --env external share, as a room shares one: each data set loads once.
+// Two Postgres servers, since sharding needs two.
+var servers = &testenv.Shared{Servers: 2}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "dblings-bin-")
@@ -28,7 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build dblings:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := servers.Run(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -45,10 +45,13 @@ func checkout(t *testing.T) string {
 	return ws
 }
 
-// external are the flags that point dblings at servers a test started.
-func external(t *testing.T, servers int) []string {
+// external are the flags that point dblings at the package's shared servers.
+func external(t *testing.T, need int) []string {
 	t.Helper()
-	env := testenv.Start(t, servers)
+	env := servers.Get(t)
+	if len(env.Postgres) < need {
+		t.Fatalf("the shared environment has %d Postgres servers, the test needs %d", len(env.Postgres), need)
+	}
 	args := []string{"--env", "external", "--redis-url", env.Redis.URL}
 	for _, pg := range env.Postgres {
 		args = append(args, "--pg-url", pg.URL)

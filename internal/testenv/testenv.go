@@ -4,7 +4,9 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,20 +20,7 @@ import (
 // passing one.
 func Start(tb testing.TB, servers int) *sandbox.Env {
 	tb.Helper()
-	provider, err := sandbox.ParseProvider(os.Getenv("DBLINGS_ENV"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	env, err := sandbox.Start(ctx, sandbox.Config{
-		Provider:        provider,
-		PostgresURLs:    splitComma(os.Getenv("DBLINGS_PG_URL")),
-		RedisURL:        os.Getenv("DBLINGS_REDIS_URL"),
-		PostgresImage:   os.Getenv("DBLINGS_PG_IMAGE"),
-		RedisImage:      os.Getenv("DBLINGS_REDIS_IMAGE"),
-		PostgresServers: servers,
-	})
+	env, err := start(servers)
 	tb.Cleanup(func() {
 		if err := env.Stop(context.Background()); err != nil {
 			tb.Errorf("stop environment: %v", err)
@@ -41,6 +30,66 @@ func Start(tb testing.TB, servers int) *sandbox.Env {
 		tb.Fatalf("start environment: %v", err)
 	}
 	return env
+}
+
+// Shared is one environment for all the tests of a package that may share
+// servers (each test on databases of its own): it starts on the first Get,
+// and the package's TestMain stops it after m.Run. A package of twenty such
+// tests starts its servers once instead of twenty times, and its data sets
+// load once.
+//
+//	var servers = &testenv.Shared{Servers: 1}
+//
+//	func TestMain(m *testing.M) { os.Exit(servers.Run(m)) }
+type Shared struct {
+	Servers int // Postgres servers
+
+	once sync.Once
+	env  *sandbox.Env
+	err  error
+}
+
+// Get returns the shared environment, started on the first call; it fails
+// the test when no servers can be had.
+func (s *Shared) Get(tb testing.TB) *sandbox.Env {
+	tb.Helper()
+	s.once.Do(func() { s.env, s.err = start(max(1, s.Servers)) })
+	if s.err != nil {
+		tb.Fatalf("start environment: %v", s.err)
+	}
+	return s.env
+}
+
+// Run runs the package's tests and then stops the environment if a test
+// started it. It returns m.Run's exit code, or 1 when the stop fails.
+func (s *Shared) Run(m *testing.M) int {
+	code := m.Run()
+	if s.env == nil {
+		return code
+	}
+	if err := s.env.Stop(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "stop the shared environment: %v\n", err)
+		return max(code, 1)
+	}
+	return code
+}
+
+// start starts an environment the way the dblings command chooses one.
+func start(servers int) (*sandbox.Env, error) {
+	provider, err := sandbox.ParseProvider(os.Getenv("DBLINGS_ENV"))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	return sandbox.Start(ctx, sandbox.Config{
+		Provider:        provider,
+		PostgresURLs:    splitComma(os.Getenv("DBLINGS_PG_URL")),
+		RedisURL:        os.Getenv("DBLINGS_REDIS_URL"),
+		PostgresImage:   os.Getenv("DBLINGS_PG_IMAGE"),
+		RedisImage:      os.Getenv("DBLINGS_REDIS_IMAGE"),
+		PostgresServers: servers,
+	})
 }
 
 func splitComma(s string) []string {
