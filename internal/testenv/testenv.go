@@ -42,7 +42,7 @@ func Start(tb testing.TB, servers int) *sandbox.Env {
 //
 //	func TestMain(m *testing.M) { os.Exit(servers.Run(m)) }
 type Shared struct {
-	Servers int // Postgres servers
+	Servers int // Postgres servers; 0: as many as the catalog's lessons need
 
 	once sync.Once
 	env  *sandbox.Env
@@ -53,7 +53,13 @@ type Shared struct {
 // the test when no servers can be had.
 func (s *Shared) Get(tb testing.TB) *sandbox.Env {
 	tb.Helper()
-	s.once.Do(func() { s.env, s.err = start(max(1, s.Servers)) })
+	s.once.Do(func() {
+		servers := s.Servers
+		if servers == 0 {
+			servers = Catalog(tb).PostgresServers()
+		}
+		s.env, s.err = start(servers)
+	})
 	if s.err != nil {
 		tb.Fatalf("start environment: %v", s.err)
 	}
