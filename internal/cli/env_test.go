@@ -599,7 +599,7 @@ func leftAfterChecks(t *testing.T, rec *sandbox.KeptRecord, tmp string, keeper i
 	return clones, folders, strays
 }
 
-func writeFile(t *testing.T, path string, data []byte) {
+func writeFile(t testing.TB, path string, data []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func TestLearnerNameIsChecked(t *testing.T) {
 
 // answerFile is a lesson's answer laid over its base, as the answers test
 // lays it.
-func answerFile(t *testing.T, l lessons.Lesson, name string) string {
+func answerFile(t testing.TB, l lessons.Lesson, name string) string {
 	t.Helper()
 	root := testenv.Root()
 	set, err := answers.LoadSet(filepath.Join(root, answers.Dir(l.Dir)), filepath.Join(root, l.ExercisePath()), filepath.Join(root, l.SolutionPath()))

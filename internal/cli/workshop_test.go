@@ -19,7 +19,7 @@ import (
 
 // checkout is a fresh clone as a learner has it: the module files and every
 // lesson's stub and check.
-func checkout(t *testing.T) string {
+func checkout(t testing.TB) string {
 	t.Helper()
 	ws := t.TempDir()
 	for _, name := range []string{"go.mod", "go.sum"} {
@@ -61,7 +61,7 @@ func external(t *testing.T, need int) []string {
 
 // lay writes a lesson's reference solution, or the text given, as the
 // learner's exercise file.
-func lay(t *testing.T, ws string, l lessons.Lesson, content string) {
+func lay(t testing.TB, ws string, l lessons.Lesson, content string) {
 	t.Helper()
 	if content == "" {
 		data, err := fs.ReadFile(testenv.Source(), l.SolutionPath())

@@ -1,0 +1,23 @@
+package testenv
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// ReportSeconds reports the samples of a timed benchmark as its median and
+// range, in seconds (s_p50, s_min, s_max): the figures make bench's table
+// compares with their targets. A mean would let one slow sample on a shared
+// machine move the figure.
+func ReportSeconds(b *testing.B, samples []time.Duration) {
+	b.Helper()
+	if len(samples) == 0 {
+		return
+	}
+	s := slices.Clone(samples)
+	slices.Sort(s)
+	b.ReportMetric(s[len(s)/2].Seconds(), "s_p50")
+	b.ReportMetric(s[0].Seconds(), "s_min")
+	b.ReportMetric(s[len(s)-1].Seconds(), "s_max")
+}
