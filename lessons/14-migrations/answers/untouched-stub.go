@@ -1,11 +1,8 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. Version 1 makes projects, with no foreign
+// key, and there is no junction table yet, so the check stops right after
+// up.
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="up creates the tables" says="no table project_members"
 package migrations

@@ -75,9 +75,25 @@ func (s schema) diff(later schema) (added, removed []string) {
 	return added, removed
 }
 
-// list writes catalog lines for a message, the first few of them.
+// kindOrder puts whole objects before their parts in a message: "relation
+// project_members" says more than its third column.
+var kindOrder = []string{"relation ", "type ", "function ", "constraint ", "index ", "trigger ", "column "}
+
+func kindRank(line string) int {
+	for i, k := range kindOrder {
+		if strings.HasPrefix(line, k) {
+			return i
+		}
+	}
+	return len(kindOrder)
+}
+
+// list writes catalog lines for a message, whole objects first, the first
+// few of them.
 func list(lines []string) string {
 	const shown = 6
+	lines = slices.Clone(lines)
+	slices.SortStableFunc(lines, func(a, b string) int { return kindRank(a) - kindRank(b) })
 	if len(lines) <= shown {
 		return strings.Join(lines, "; ")
 	}
