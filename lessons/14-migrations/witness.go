@@ -8,6 +8,7 @@ package migrations
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -93,51 +94,51 @@ var wantKeys = []string{
 	"project_members(user_id) -> users(id)",
 }
 
-// keysFact reads pg_constraint: the three foreign keys, validated, and a
-// primary key or unique constraint on exactly the pair of the junction.
+// keysFact reads the catalog: the three foreign keys in pg_constraint,
+// and a unique index (a primary key, a unique constraint or a bare unique
+// index) on exactly the pair of the junction table in pg_index.
 func keysFact(ctx context.Context, conn *pgx.Conn) (witness.Fact, error) {
 	rows, err := conn.Query(ctx, `
-		SELECT con.conrelid::regclass::text, con.contype::text, con.convalidated,
-		       coalesce(con.confrelid::regclass::text, ''),
+		SELECT format('%s(%s) -> %s(%s)', con.conrelid::regclass,
 		       (SELECT string_agg(a.attname, ',' ORDER BY a.attname) FROM pg_attribute a
 		        WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)),
-		       coalesce((SELECT string_agg(a.attname, ',' ORDER BY a.attname) FROM pg_attribute a
-		        WHERE a.attrelid = con.confrelid AND a.attnum = ANY (con.confkey)), '')
+		       con.confrelid::regclass,
+		       (SELECT string_agg(a.attname, ',' ORDER BY a.attname) FROM pg_attribute a
+		        WHERE a.attrelid = con.confrelid AND a.attnum = ANY (con.confkey)))
 		FROM pg_constraint con
-		WHERE con.contype IN ('f', 'p', 'u') AND con.conrelid IN (
+		WHERE con.contype = 'f' AND con.conrelid IN (
 			SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace
 			AND relname IN ('projects', 'project_members'))`)
 	if err != nil {
-		return witness.Fact{}, fmt.Errorf("read the constraints: %w", err)
+		return witness.Fact{}, fmt.Errorf("read the foreign keys: %w", err)
 	}
-	have := map[string]bool{}
-	pairUnique := false
-	var table, kind, ref, cols, refCols string
-	var valid bool
-	_, err = pgx.ForEachRow(rows, []any{&table, &kind, &valid, &ref, &cols, &refCols}, func() error {
-		switch {
-		case kind == "f" && valid:
-			have[fmt.Sprintf("%s(%s) -> %s(%s)", table, cols, ref, refCols)] = true
-		case table == "project_members" && cols == "project_id,user_id":
-			pairUnique = true
-		}
-		return nil
-	})
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return witness.Fact{}, fmt.Errorf("read the constraints: %w", err)
+		return witness.Fact{}, fmt.Errorf("read the foreign keys: %w", err)
+	}
+	var pairUnique bool
+	err = conn.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+			WHERE c.relnamespace = 'public'::regnamespace AND c.relname = 'project_members'
+			  AND i.indisunique AND i.indpred IS NULL AND i.indnkeyatts = 2
+			  AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
+			       WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[]))
+			    = ARRAY['project_id', 'user_id'])`).Scan(&pairUnique)
+	if err != nil {
+		return witness.Fact{}, fmt.Errorf("read the indexes of project_members: %w", err)
 	}
 	var missing []string
 	for _, k := range wantKeys {
-		if !have[k] {
+		if !slices.Contains(found, k) {
 			missing = append(missing, "the foreign key "+k)
 		}
 	}
 	if !pairUnique {
-		missing = append(missing, "a primary key or unique constraint on project_members (project_id, user_id)")
+		missing = append(missing, "unique index on project_members (project_id, user_id)")
 	}
 	return witness.Holds("database: foreign keys and a unique pair", len(missing) == 0,
-		"pg_constraint holds the three foreign keys, validated, and the unique pair of the junction table",
-		"pg_constraint has no "+strings.Join(missing, ", no ")), nil
+		"pg_constraint holds the three foreign keys, and pg_index a unique index on the pair of the junction table",
+		"the catalog has no "+strings.Join(missing, ", no ")), nil
 }
 
 // versionFact reads goose's version table the way goose does (the newest

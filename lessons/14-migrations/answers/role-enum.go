@@ -1,7 +1,11 @@
 //go:build ignore
 
-// Right: the reference schema, with each member's role as an enum type
-// in the junction table; the down drops the table, then the type it used.
+// Right: the reference schema with a few choices of its own. Each member's
+// role is an enum type, which the down drops after the table that used
+// it. The pair is unique through a bare unique index, (user_id,
+// project_id), which also serves the lookups by user; the key to projects
+// is checked at commit (DEFERRABLE INITIALLY DEFERRED) and has its own
+// index.
 //
 //dblings:answer passed over=solution
 package migrations
@@ -22,12 +26,12 @@ func Migrations() []*goose.Migration {
 		goose.NewGoMigration(2,
 			exec(`CREATE TYPE project_role AS ENUM ('member', 'maintainer', 'admin')`,
 				`CREATE TABLE project_members (
-				project_id bigint NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+				project_id bigint NOT NULL REFERENCES projects (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
 				user_id    bigint NOT NULL REFERENCES users (id),
-				role       project_role NOT NULL DEFAULT 'member',
-				PRIMARY KEY (project_id, user_id)
+				role       project_role NOT NULL DEFAULT 'member'
 			)`,
-				`CREATE INDEX project_members_user_id_idx ON project_members (user_id)`),
+				`CREATE UNIQUE INDEX project_members_pair_idx ON project_members (user_id, project_id)`,
+				`CREATE INDEX project_members_project_id_idx ON project_members (project_id)`),
 			exec(`DROP TABLE project_members`, `DROP TYPE project_role`),
 		),
 	}

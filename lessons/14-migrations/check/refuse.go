@@ -31,10 +31,17 @@ func assertRefusals(c *checker.Check, ctx context.Context, f facts) {
 	c.RequireNoError("begin the check's transaction", err)
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
-	var project int64
+	// A deferred constraint checks at COMMIT, which this transaction
+	// never reaches: ask for every check at once.
+	_, err = tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE`)
+	c.RequireNoError("set the constraints immediate", err)
+	var project, noProject int64
 	err = tx.QueryRow(ctx, `INSERT INTO projects (owner_id, name) VALUES ($1, 'dblings check') RETURNING id`, f.owner).Scan(&project)
 	if err == nil {
 		_, err = tx.Exec(ctx, `INSERT INTO project_members (project_id, user_id) VALUES ($1, $2)`, project, f.member)
+	}
+	if err == nil {
+		err = tx.QueryRow(ctx, `SELECT max(id) + 1 FROM projects`).Scan(&noProject)
 	}
 	if err != nil {
 		c.Assert(nameRefuse, false, fmt.Sprintf("a valid project of user %d with user %d as its member was refused: %v. "+
@@ -44,23 +51,25 @@ func assertRefusals(c *checker.Check, ctx context.Context, f facts) {
 		return
 	}
 
+	ps := probes(f, project, noProject)
 	var wrong []string
-	for _, p := range probes(f, project) {
+	for _, p := range ps {
 		if why := try(ctx, tx, p); why != "" {
 			wrong = append(wrong, why)
 		}
 	}
-	msg := fmt.Sprintf("the database refused all %d invalid rows, each with the constraint made for it", len(probes(f, project)))
+	msg := fmt.Sprintf("the database refused all %d invalid rows, each with the constraint made for it", len(ps))
 	if len(wrong) > 0 {
 		msg = strings.Join(wrong, ". ")
 	}
 	c.Assert(nameRefuse, len(wrong) == 0, msg, checker.Evidence{
-		Counts: map[string]int64{"invalid_rows": int64(len(probes(f, project))), "accepted_or_misjudged": int64(len(wrong))},
+		Counts: map[string]int64{"invalid_rows": int64(len(ps)), "accepted_or_misjudged": int64(len(wrong))},
 	})
 }
 
-// probes are the invalid rows, built from ids read from the data.
-func probes(f facts, project int64) []probe {
+// probes are the invalid rows, built from ids read from the data: project
+// is the check's valid project, noProject an id no project has.
+func probes(f facts, project, noProject int64) []probe {
 	fk := "a foreign key (SQLSTATE 23503)"
 	return []probe{
 		{what: fmt.Sprintf("a project owned by user %d, who does not exist (an orphan)", f.missing),
@@ -72,8 +81,8 @@ func probes(f facts, project int64) []probe {
 		{what: fmt.Sprintf("a membership of user %d, who does not exist (an orphan)", f.missing),
 			sql: `INSERT INTO project_members (project_id, user_id) VALUES ($1, $2)`, args: []any{project, f.missing},
 			code: checker.CodeForeignKeyViolation, fix: fk + ": user_id REFERENCES users (id)"},
-		{what: fmt.Sprintf("a membership of project %d, which does not exist (an orphan)", project+1),
-			sql: `INSERT INTO project_members (project_id, user_id) VALUES ($1, $2)`, args: []any{project + 1, f.owner},
+		{what: fmt.Sprintf("a membership of project %d, which does not exist (an orphan)", noProject),
+			sql: `INSERT INTO project_members (project_id, user_id) VALUES ($1, $2)`, args: []any{noProject, f.owner},
 			code: checker.CodeForeignKeyViolation, fix: fk + ": project_id REFERENCES projects (id)"},
 		{what: fmt.Sprintf("user %d on project %d twice", f.member, project),
 			sql: `INSERT INTO project_members (project_id, user_id) VALUES ($1, $2)`, args: []any{project, f.member},
