@@ -1,11 +1,9 @@
 //go:build ignore
 
-// Wrong: the stub as shipped. CountRows returns 0 without asking the
-// database, and the check says how many it counted instead.
+// Wrong: the stub as shipped. Its lookup compares lower(email), and the
+// only index on users holds email as typed: the index exists, the query
+// cannot use it, and every lookup reads the whole table. (The race, the
+// search and the expiry job fail too.)
 //
-// TODO(author): an example of the format. Replace it with the wrong answers
-// a learner of this lesson would plausibly write: at least five, each
-// failing its own assertion with a message that teaches.
-//
-//dblings:answer failed assertion="the count is right" says="returned 0,"
+//dblings:answer failed assertion="lookup uses an index on lower(email)" says="users_email_idx holds email as typed"
 package indextypes
