@@ -4,8 +4,8 @@
 // trigram index (pg_trgm, an extension a database owner may create): GIN
 // over every three-letter slice of the body answers a pattern that starts
 // with %. And the expiry job deletes in batches of 500, so that no run
-// holds thousands of row locks at once; each batch finds its rows through
-// the partial index.
+// holds thousands of row locks at once; each batch finds its ids through
+// the partial index, then deletes them by primary key.
 //
 //dblings:answer passed over=solution
 package indextypes
@@ -43,8 +43,8 @@ func Search(ctx context.Context, db *pgxpool.Pool, words string) ([]int64, error
 func ExpireSessions(ctx context.Context, db *pgxpool.Pool, now time.Time) (int64, error) {
 	var total int64
 	for {
-		tag, err := db.Exec(ctx, `DELETE FROM sessions WHERE id IN (
-	SELECT id FROM sessions WHERE expires_at <= $1 LIMIT 500)`, now)
+		tag, err := db.Exec(ctx, `DELETE FROM sessions WHERE id = ANY (ARRAY(
+	SELECT id FROM sessions WHERE expires_at <= $1 LIMIT 500))`, now)
 		if err != nil {
 			return total, err
 		}

@@ -86,6 +86,9 @@ func assertExpiryIndex(c *checker.Check, ctx context.Context, s sent) {
 	switch {
 	case len(s.plans) == 0:
 		msg = noStatement("ExpireSessions", "sessions")
+	case scan != nil && len(used) > 0:
+		msg = fmt.Sprintf("%s finds the expired sessions through %s, then reads the whole of sessions (a Seq Scan) to match them: with IN (SELECT … LIMIT n) the planner joins the batch to every row. Hand it the ids as an array, id = ANY (ARRAY(SELECT id … LIMIT n)), and each is fetched by its key",
+			s.sqlOf(), defs(used))
 	case scan != nil:
 		msg = fmt.Sprintf("%s is a Seq Scan on sessions that removed %s rows, at every run of the job. Index expires_at, and write the condition so that it can use the index: expires_at <= $1 on the bare column (not coalesce(expires_at, …) or a cast)",
 			s.sqlOf(), removed(scan))
