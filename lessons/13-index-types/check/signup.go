@@ -97,8 +97,8 @@ func assertRaces(c *checker.Check, ctx context.Context, ex Exercise, f facts) {
 	ok := alone.accounts == 1 && other.accounts == 1
 	msg := fmt.Sprintf("%d sign-ups with one e-mail at once left 1 account; %d more, racing another server's uncommitted sign-up, left that one only", racers, racers)
 	if !ok {
-		msg = fmt.Sprintf("%d sign-ups with %s (in several cases) at once left %d accounts; %d more, racing another server's uncommitted sign-up of %s, left %d (expected 1 each). Looking before inserting loses: each racer looks before the others have committed. Only a unique index on lower(email) sees every writer",
-			racers, alone.email, alone.accounts, racers, other.email, other.accounts)
+		msg = fmt.Sprintf("%d sign-ups with %s (in several cases) at once left %s; %d more, racing another server's uncommitted sign-up of %s, left %s (expected 1 each). Looking before inserting loses: each racer looks before the others have committed. Only a unique index on lower(email) sees every writer",
+			racers, alone.email, accounts(alone.accounts), racers, other.email, accounts(other.accounts))
 	}
 	c.Assert("one account per e-mail under a race", ok, msg, ev)
 
@@ -163,4 +163,12 @@ func finish(c *checker.Check, ctx context.Context, ex Exercise, email string, ou
 		taken:    out.Count(func(err error) bool { return errors.Is(err, ex.ErrEmailTaken) }),
 		accounts: countAccounts(c, ctx, email),
 	}
+}
+
+// accounts writes a count of accounts for a message.
+func accounts(n int64) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return checker.FormatCount(n) + " accounts"
 }
