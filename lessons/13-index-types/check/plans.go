@@ -21,12 +21,14 @@ type sent struct {
 // record calls fn with a fresh query log and plans every statement it sent
 // that names table. Planning happens after fn, on the check's connection,
 // in a transaction that is rolled back, so a DELETE is planned, not redone.
+// A statement that failed has no plan worth judging: the assertion on the
+// function's result reports its error.
 func record(c *checker.Check, ctx context.Context, table string, fn func()) sent {
 	c.QueryLog().Reset()
 	fn()
 	s := sent{table: table}
 	for _, q := range c.QueryLog().Queries(checker.NotTxControl) {
-		if q.Kind == checker.KindCopy || !strings.Contains(strings.ToLower(q.SQL), table) {
+		if q.Err != nil || q.Kind == checker.KindCopy || !strings.Contains(strings.ToLower(q.SQL), table) {
 			continue
 		}
 		plan, err := checker.ExplainQuery(ctx, c.Admin(), q)
