@@ -107,5 +107,5 @@ func defs(idx []checker.Index) string {
 
 // noStatement is the message for a call that sent nothing about the table.
 func noStatement(fn, table string) string {
-	return fmt.Sprintf("%s sent no statement that reads %s through the pool it was given", fn, table)
+	return fmt.Sprintf("%s sent no statement on %s that ran without an error, through the pool it was given: there is no plan to judge", fn, table)
 }
