@@ -16,6 +16,7 @@ import (
 	aggregation "github.com/dblings/dblings/lessons/10-aggregation"
 	softdeleteaudit "github.com/dblings/dblings/lessons/11-soft-delete-audit"
 	materializedviews "github.com/dblings/dblings/lessons/12-materialized-views"
+	indextypes "github.com/dblings/dblings/lessons/13-index-types"
 	migrations "github.com/dblings/dblings/lessons/14-migrations"
 	"github.com/dblings/dblings/witness"
 )
@@ -35,6 +36,7 @@ func For(id string) (witness.Witness, bool) {
 		"aggregation":        aggregation.Witness,
 		"soft-delete-audit":  softdeleteaudit.Witness,
 		"materialized-views": materializedviews.Witness,
+		"index-types":        indextypes.Witness,
 		"migrations":         migrations.Witness,
 	}[id]
 	return w, ok
