@@ -13,7 +13,10 @@ run: build ## build dblings and open the lab
 build:
 	$(GO) build -o $(BIN) .
 
-test: vet unit verify ## everything CI runs: vet, unit and integration tests, lesson verification
+# dblings verify of every lesson and of the example pack runs inside unit
+# (internal/cli's TestVerifyEveryLesson and TestVerifyProvesTheExamplePack),
+# on servers whose data the other tests loaded already.
+test: vet unit ## everything CI runs: vet, unit and integration tests, lesson verification
 
 vet:
 	@$(GO) mod tidy -diff >/dev/null 2>&1 || (echo "go.mod or go.sum is not tidy; run go mod tidy:"; $(GO) mod tidy -diff; exit 1)
@@ -26,7 +29,7 @@ unit:
 	@status=0; $(GO) tool gotestsum --format pkgname-and-test-fails --jsonfile $(TESTLOG) -- -count=1 -timeout 60m $(PKGS) || status=$$?; \
 	echo "slowest tests (over 30 s):"; $(GO) tool gotestsum tool slowest --jsonfile $(TESTLOG) --threshold 30s; exit $$status
 
-verify: build ## every reference solution passes its check and every stub fails; the example lesson pack proves itself
+verify: build ## every reference solution passes its check and every stub fails; the example lesson pack proves itself (on servers of its own)
 	./$(BIN) verify
 	./$(BIN) verify --pack examples/pack
 

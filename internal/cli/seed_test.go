@@ -6,10 +6,12 @@ import (
 	"encoding/xml"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dblings/dblings/fixtures"
+	"github.com/dblings/dblings/internal/cli"
 	"github.com/dblings/dblings/internal/testenv"
 )
 
@@ -53,7 +55,7 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 	for _, l := range catalog {
 		lay(t, solutions, l, "")
 	}
-	// The fixed seed's verdicts are what make verify proves in the same
+	// The fixed seed's verdicts are what TestVerifyEveryLesson proves in the same
 	// make test; one fresh seed here makes the second set of data.
 	for _, seed := range []uint64{fixtures.RandomSeed()} {
 		for _, tc := range []struct {
@@ -76,6 +78,25 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 			for _, s := range suites {
 				checkSuite(t, s, seed, tc.what, tc.verdict)
 			}
+		}
+	}
+}
+
+// TestVerifyEveryLesson runs "dblings verify" as an instructor does before
+// a workshop, on the fixed seed every learner's check uses: each lesson's
+// reference solution passes and its untouched stub fails. It runs on the
+// package's shared servers, whose data sets the other tests have loaded.
+func TestVerifyEveryLesson(t *testing.T) {
+	flags := external(t, catalog.PostgresServers())
+	ws := checkout(t)
+	got := runFor(t, gradeLimit, ws, append(flags, "verify")...)
+	t.Logf("verify:\n%s", got.stdout)
+	if got.code != cli.ExitOK {
+		t.Fatalf("verify: exit %d, want 0\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	for _, l := range catalog {
+		if !strings.Contains(got.stdout, l.ID) {
+			t.Errorf("verify's table lacks lesson %s", l.ID)
 		}
 	}
 }
