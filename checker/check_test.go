@@ -39,6 +39,9 @@ func scenarioAssertFail(t *testing.T) {
 	c := checker.New(t)
 	c.Assert("first", false, "found a Seq Scan; expected an Index Scan", checker.Evidence{Counts: map[string]int64{"rows": 3}})
 	c.Assert("second", true, "runs after a failed Assert", checker.Evidence{})
+	if c.Timeable("timing") {
+		c.Assert("timed after a failure", true, "Timeable let a failed check time", checker.Evidence{})
+	}
 	c.Require("third", false, "stops the check", checker.Evidence{})
 	c.Assert("never", true, "not reached after a failed Require", checker.Evidence{})
 }
@@ -56,7 +59,7 @@ func testAssertAndRequire(t *testing.T, env *sandbox.Env) {
 	want := []struct {
 		name string
 		ok   bool
-	}{{"first", false}, {"second", true}, {"third", false}}
+	}{{"first", false}, {"second", true}, {"timing", false}, {"third", false}}
 	if len(recs) != len(want) {
 		t.Fatalf("report has %d records, want %d: %+v", len(recs), len(want), recs)
 	}
@@ -67,6 +70,9 @@ func testAssertAndRequire(t *testing.T, env *sandbox.Env) {
 		if recs[i].Test != "TestScenario" {
 			t.Errorf("record %d names test %q, want TestScenario", i, recs[i].Test)
 		}
+	}
+	if !strings.Contains(recs[2].Message, "not timed yet") {
+		t.Errorf("the timing not taken after a failure says %q, want why it was not timed", recs[2].Message)
 	}
 	if recs[0].Evidence.Counts["rows"] != 3 {
 		t.Errorf("evidence lost on the way: %+v", recs[0].Evidence)

@@ -128,6 +128,23 @@ func (c *Check) Assert(name string, ok bool, message string, ev Evidence) bool {
 	return c.Record(Record{Name: name, OK: ok, Message: message, Evidence: ev})
 }
 
+// Timeable reports whether the check should now time the learner's code
+// for the assertion called name: only when every assertion so far held.
+// Timing code already found wrong teaches nothing the failed assertions do
+// not say, and costs the learner seconds, a minute for a plan that reads
+// the whole table. Otherwise the assertion is recorded as failed, saying
+// why it was not timed: its points are earned with the pattern, not
+// without it.
+func (c *Check) Timeable(name string) bool {
+	c.t.Helper()
+	if !c.t.Failed() {
+		return true
+	}
+	c.Record(Record{Name: name, OK: false,
+		Message: "not timed yet: an assertion above failed, and the timing is taken once they all hold"})
+	return false
+}
+
 // Require is Assert for assertions the rest of the check depends on: when
 // it fails, the test stops. Call it from the test's goroutine only.
 func (c *Check) Require(name string, ok bool, message string, ev Evidence) {

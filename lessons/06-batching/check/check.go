@@ -170,6 +170,9 @@ func assertCatalog(c *checker.Check, ctx context.Context, catalog map[string]Pro
 // exist, so both sides do the same work: update every row. Both go through
 // the same pool, as the stub did.
 func assertFaster(c *checker.Check, ctx context.Context, ex Exercise, products []Product) {
+	if !c.Timeable("faster than one INSERT per row") {
+		return
+	}
 	rowByRow := func(ctx context.Context) error {
 		for _, p := range products {
 			if _, err := c.Pool().Exec(ctx, ex.UpsertProduct, p.SKU, p.Name, p.PriceCents, p.UpdatedAt); err != nil {
