@@ -37,7 +37,7 @@ verify: build ## every reference solution passes its check and every stub fails;
 # first verdict in a fresh lab, too-slow answers, fixture load against
 # pgbench, clone, start-up) and ends with one table of figures and targets.
 bench: ## the timing table: every figure a user waits for, its median, range and target
-	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 60m ./sandbox/ ./fixtures/ ./checker/... ./internal/cli/ ./tui/ 2>&1 | tee $(BENCHLOG)
+	$(GO) test -p 1 -run '^$$' -bench . -benchtime 5x -timeout 60m ./sandbox/ ./fixtures/ ./checker/... ./internal/cli/ ./tui/ 2>&1 | tee $(BENCHLOG)
 	$(GO) run ./internal/benchtable $(BENCHLOG)
 
 clean:
