@@ -24,13 +24,9 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 
 # gotestsum runs go test and keeps its JSON events, so that every run ends
-# with the tests that took longest: the numbers behind CI's wall time. The
-# two long packages (the answer sets, the CLI's end-to-end tests: about 25
-# minutes each) start first, and a third slot (-p 3) runs the short ones
-# beside them instead of before and after.
-UNIT_PKGS := ./internal/lessontest ./internal/cli $(PKGS)
+# with the tests that took longest: the numbers behind CI's wall time.
 unit:
-	@status=0; $(GO) tool gotestsum --format pkgname-and-test-fails --jsonfile $(TESTLOG) -- -p 3 -count=1 -timeout 60m $(UNIT_PKGS) || status=$$?; \
+	@status=0; $(GO) tool gotestsum --format pkgname-and-test-fails --jsonfile $(TESTLOG) -- -count=1 -timeout 60m $(PKGS) || status=$$?; \
 	echo "slowest tests (over 30 s):"; $(GO) tool gotestsum tool slowest --jsonfile $(TESTLOG) --threshold 30s; exit $$status
 
 verify: build ## every reference solution passes its check and every stub fails; the example lesson pack proves itself (on servers of its own)
