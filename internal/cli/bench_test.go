@@ -1,10 +1,8 @@
 package cli_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -75,10 +73,10 @@ func BenchmarkFirstVerdict(b *testing.B) {
 				ws := checkout(b)
 				lay(b, ws, first, "")
 				start := time.Now()
-				out, code := dblingsIn(b, ws, "--env", p.name, "check", first.ID)
+				got := run(b, ws, "--env", p.name, "check", first.ID)
 				samples = append(samples, time.Since(start))
-				if code != 0 {
-					b.Fatalf("first check on %s: exit %d\n%s", p.name, code, out)
+				if got.code != 0 {
+					b.Fatalf("first check on %s: exit %d\n%s%s", p.name, got.code, got.stdout, got.stderr)
 				}
 			}
 			testenv.ReportSeconds(b, samples)
@@ -91,12 +89,12 @@ func BenchmarkFirstVerdict(b *testing.B) {
 func keptWorkspace(b *testing.B, provider sandbox.Provider) string {
 	b.Helper()
 	ws := checkout(b)
-	if out, code := dblingsIn(b, ws, "--env", string(provider), "env", "up"); code != 0 {
-		b.Fatalf("env up: exit %d\n%s", code, out)
+	if got := run(b, ws, "--env", string(provider), "env", "up"); got.code != 0 {
+		b.Fatalf("env up: exit %d\n%s%s", got.code, got.stdout, got.stderr)
 	}
 	b.Cleanup(func() {
-		if out, code := dblingsIn(b, ws, "env", "down"); code != 0 {
-			b.Errorf("env down: exit %d\n%s", code, out)
+		if got := run(b, ws, "env", "down"); got.code != 0 {
+			b.Errorf("env down: exit %d\n%s%s", got.code, got.stdout, got.stderr)
 		}
 	})
 	return ws
@@ -114,29 +112,11 @@ func timeVerdict(b *testing.B, ws string, l lessons.Lesson, n int, pass bool) ti
 	edited := fmt.Appendf(src, "\nvar benchEdit%d = %d\n", max(n, 0), time.Now().UnixNano())
 	writeFile(b, path, edited)
 	start := time.Now()
-	out, code := dblingsIn(b, ws, "check", l.ID)
+	got := run(b, ws, "check", l.ID)
 	took := time.Since(start)
 	writeFile(b, path, src)
-	if want := map[bool]int{true: 0, false: 1}[pass]; code != want {
-		b.Fatalf("check %s: exit %d, want %d\n%s", l.ID, code, want, out)
+	if want := map[bool]int{true: 0, false: 1}[pass]; got.code != want {
+		b.Fatalf("check %s: exit %d, want %d\n%s%s", l.ID, got.code, want, got.stdout, got.stderr)
 	}
 	return took
-}
-
-// dblingsIn runs the dblings binary in ws and returns its combined output
-// and exit code.
-func dblingsIn(b *testing.B, ws string, args ...string) (string, int) {
-	b.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Dir = ws
-	out, err := cmd.CombinedOutput()
-	if exit, ok := err.(*exec.ExitError); ok {
-		return string(out), exit.ExitCode()
-	}
-	if err != nil {
-		b.Fatalf("dblings %v: %v", args, err)
-	}
-	return string(out), 0
 }

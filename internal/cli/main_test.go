@@ -59,7 +59,7 @@ type result struct {
 }
 
 // run executes dblings to completion.
-func run(t *testing.T, ws string, args ...string) result {
+func run(t testing.TB, ws string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
