@@ -57,12 +57,22 @@ func TestAnswers(t *testing.T) {
 					if !timed || a.Expect.Verdict != answers.Passed {
 						t.Parallel()
 					}
+					start := time.Now()
 					res := check(t, env, l, set.Files[a.Name])
+					logPhases(t, time.Since(start), res.Timings)
 					requireExpected(t, a.Expect, res)
 				})
 			}
 		})
 	}
+}
+
+// logPhases keeps where a check's time went, for whoever reads CI's log
+// to make the suite faster.
+func logPhases(t *testing.T, wall time.Duration, p run.Timings) {
+	t.Logf("%s in all: compile %s, prepare %s, run %s, cleanup %s", wall.Round(time.Millisecond),
+		p.Compile.Round(time.Millisecond), p.Prepare.Round(time.Millisecond),
+		p.Run.Round(time.Millisecond), p.Cleanup.Round(time.Millisecond))
 }
 
 // comparesTimings says whether the lesson's check times the learner's code
