@@ -110,7 +110,9 @@ func junitLesson(id int, r *run.Result, host string) junitSuite {
 			{"mode", r.Mode.String()},
 			{"compile_seconds", secondsAttr(r.Timings.Compile)},
 			{"prepare_seconds", secondsAttr(r.Timings.Prepare)},
+			{"role_seconds", secondsAttr(r.Timings.Role)},
 			{"run_seconds", secondsAttr(r.Timings.Run)},
+			{"witness_seconds", secondsAttr(r.Timings.Witness)},
 			{"seed", strconv.FormatUint(r.Seed, 10)},
 		},
 	}

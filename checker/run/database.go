@@ -33,6 +33,9 @@ type databases struct {
 	clones  []*fixtures.Database
 	roles   []*learnerRole // one per clone, in the same order
 	redis   *redisDB
+	// roleTime is what the learner's roles took: sweeping, creating and
+	// dropping them (Timings.Role).
+	roleTime time.Duration
 }
 
 // prepareDatabases makes the databases for one run of lesson l. On error,
@@ -48,7 +51,7 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	}
 	d := &databases{seed: opts.Seed}
 	for _, server := range opts.Env.Postgres[:servers] {
-		if err := dropLearnerRoles(ctx, server.URL); err != nil {
+		if err := d.timeRoles(func() error { return dropLearnerRoles(ctx, server.URL) }); err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "removing the roles of earlier checks", Err: err}
 		}
@@ -58,7 +61,11 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 			return nil, err
 		}
 		d.servers, d.clones = append(d.servers, server.URL), append(d.clones, clone)
-		role, err := grantClone(ctx, server.URL, clone)
+		var role *learnerRole
+		err = d.timeRoles(func() (err error) {
+			role, err = grantClone(ctx, server.URL, clone)
+			return err
+		})
 		if err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "giving the check its own role", Err: err}
@@ -76,6 +83,14 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		return nil, &EnvironmentError{Step: "preparing a Redis database", Err: err}
 	}
 	return d, nil
+}
+
+// timeRoles runs one step on the learner's roles and adds its time to
+// roleTime.
+func (d *databases) timeRoles(step func() error) error {
+	start := time.Now()
+	defer func() { d.roleTime += time.Since(start) }()
+	return step()
 }
 
 // cloneFixture copies the template of the fixture's data of seed on one
@@ -131,7 +146,7 @@ func (d *databases) release(ctx context.Context) []string {
 		}
 	}
 	for _, server := range d.servers {
-		if err := dropLearnerRoles(ctx, server); err != nil {
+		if err := d.timeRoles(func() error { return dropLearnerRoles(ctx, server) }); err != nil {
 			problems = append(problems, fmt.Sprintf("could not drop the check's role: %v", err))
 		}
 	}

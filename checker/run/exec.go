@@ -46,13 +46,18 @@ func (b *build) Run(ctx context.Context) (*Result, error) {
 		res.Verdict, res.Message = Errored, err.Error()
 		return res, nil
 	}
+	res.Timings.Prepare -= dbs.roleTime
+	res.Timings.Role = dbs.roleTime
 	defer func() {
-		start := time.Now()
+		start, roles := time.Now(), dbs.roleTime
 		res.Warnings = append(res.Warnings, dbs.release(context.WithoutCancel(ctx))...)
-		res.Timings.Cleanup = time.Since(start)
+		res.Timings.Cleanup = time.Since(start) - (dbs.roleTime - roles)
+		res.Timings.Role = dbs.roleTime
 	}()
 
+	start = time.Now()
 	judge, err := b.watch(ctx, dbs)
+	res.Timings.Witness = time.Since(start)
 	if err != nil {
 		res.Verdict, res.Message = Errored, err.Error()
 		return res, nil
@@ -67,7 +72,9 @@ func (b *build) Run(ctx context.Context) (*Result, error) {
 		res.Verdict, res.Message = Errored, err.Error()
 		return res, nil
 	}
+	start = time.Now()
 	facts, err := testify(ctx, dbs, judge)
+	res.Timings.Witness += time.Since(start)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

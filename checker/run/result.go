@@ -135,11 +135,20 @@ type Timings struct {
 	// Prepare is making the database: the fixture template (slow once,
 	// then reused), the clones and the Redis database.
 	Prepare time.Duration
+	// Role is the learner's unprivileged role: sweeping the roles of
+	// earlier checks, creating this check's and dropping it afterwards.
+	// With Witness, it is what the trust model costs a check.
+	Role time.Duration
 	// Run is the test binary running the check.
 	Run time.Duration
+	// Witness is the second witness: its look at the databases before the
+	// check and its judgement after it.
+	Witness time.Duration
 	// Cleanup is dropping the clones and flushing Redis.
 	Cleanup time.Duration
 }
 
 // Total is the sum of the phases.
-func (t Timings) Total() time.Duration { return t.Compile + t.Prepare + t.Run + t.Cleanup }
+func (t Timings) Total() time.Duration {
+	return t.Compile + t.Prepare + t.Role + t.Run + t.Witness + t.Cleanup
+}

@@ -30,7 +30,11 @@ type figure struct {
 	bench  string                    // benchmark name prefix, without "Benchmark"
 	label  func(rest string) string  // the row's text, from what follows the prefix
 	unit   string                    // "s": seconds, at most the target; "x": a ratio, at least
-	target func(rest string) float64 // the target for that row
+	target func(rest string) float64 // the target for that row; nil: none
+	// parts, when set, are figures of one benchmark reported under their
+	// own units (testenv.ReportSecondsAs: "compile-s_p50"), a row each:
+	// where the time of another row goes.
+	parts []string
 }
 
 func fixed(v float64) func(string) float64 { return func(string) float64 { return v } }
@@ -46,18 +50,21 @@ var figures = []figure{
 			return 2.5
 		}
 		return 3.5
-	}},
-	{"TooSlowVerdict/", named("verdict for a too-slow answer, %s"), "s", fixed(15)},
+	}, nil},
+	{"TooSlowVerdict/", named("verdict for a too-slow answer, %s"), "s", fixed(15), nil},
 	{"FirstVerdict/", named("first verdict in a fresh lab, %s"), "s", func(provider string) float64 {
 		if provider == "docker" {
 			return 8
 		}
 		return 6
-	}},
-	{"Load", named("fixture load rows/s, against pgbench -i%s"), "x", fixed(1.0)},
-	{"Clone/FILE_COPY", named("per-check reset (clone)%s"), "s", fixed(0.3)},
-	{"Ready/docker", named("env up, docker, every server the catalog needs%s"), "s", fixed(3)},
-	{"Ready/reuse", named("env reuse (a kept environment found)%s"), "s", fixed(0.2)},
+	}, nil},
+	{"Load", named("fixture load rows/s, against pgbench -i%s"), "x", fixed(1.0), nil},
+	{"Clone/FILE_COPY", named("per-check reset (clone)%s"), "s", fixed(0.3), nil},
+	{"Ready/docker", named("env up, docker, every server the catalog needs%s"), "s", fixed(3), nil},
+	{"Ready/reuse", named("env reuse (a kept environment found)%s"), "s", fixed(0.2), nil},
+	// The learner's role and the witness are the trust model's cost.
+	{"CheckPhases/", named("a check of %s"), "s", nil,
+		[]string{"compile", "prepare", "role", "run", "witness", "cleanup", "verdict"}},
 }
 
 // row is one measured figure.
@@ -66,9 +73,13 @@ type row struct {
 	unit          string
 	p50, min, max float64
 	target        float64
+	hasTarget     bool
 }
 
 func (r row) met() bool {
+	if !r.hasTarget {
+		return true
+	}
 	if r.unit == "x" {
 		return r.p50 >= r.target
 	}
@@ -116,15 +127,10 @@ func parse(data []byte) ([]row, error) {
 			if !found {
 				continue
 			}
-			m := metrics(res, f.unit)
-			if m == nil {
-				break
-			}
 			if rest != "" && !strings.HasSuffix(f.bench, "/") {
 				rest = " " + rest
 			}
-			byFigure[i] = append(byFigure[i], row{label: f.label(rest), unit: f.unit,
-				p50: m["_p50"], min: m["_min"], max: m["_max"], target: f.target(rest)})
+			byFigure[i] = append(byFigure[i], f.rows(res, rest)...)
 			break
 		}
 	}
@@ -136,6 +142,30 @@ func parse(data []byte) ([]row, error) {
 		rows = append(rows, rs...)
 	}
 	return rows, nil
+}
+
+// rows are the figure's rows of one benchmark result: one, or one per part
+// the result reports.
+func (f figure) rows(res *benchfmt.Result, rest string) []row {
+	one := func(label, unit string) []row {
+		m := metrics(res, unit)
+		if m == nil {
+			return nil
+		}
+		r := row{label: label, unit: f.unit, p50: m["_p50"], min: m["_min"], max: m["_max"], hasTarget: f.target != nil}
+		if r.hasTarget {
+			r.target = f.target(rest)
+		}
+		return []row{r}
+	}
+	if len(f.parts) == 0 {
+		return one(f.label(rest), f.unit)
+	}
+	var rows []row
+	for _, part := range f.parts {
+		rows = append(rows, one(f.label(rest)+", "+part, part+"-"+f.unit)...)
+	}
+	return rows
 }
 
 // metrics are a result's median and range in the unit, or nil when it
@@ -157,12 +187,12 @@ func writeTable(w io.Writer, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "figure\tmedian\trange\ttarget\tmet")
 	for _, r := range rows {
-		mark := "met"
-		if !r.met() {
-			mark = "NOT MET"
+		target, mark := "—", "—"
+		if r.hasTarget {
+			target = map[string]string{"s": "≤ ", "x": "≥ "}[r.unit] + format(r.target, r.unit)
+			mark = map[bool]string{true: "met", false: "NOT MET"}[r.met()]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s–%s\t%s %s\t%s\n", r.label, format(r.p50, r.unit), format(r.min, ""), format(r.max, r.unit),
-			map[string]string{"s": "≤", "x": "≥"}[r.unit], format(r.target, r.unit), mark)
+		fmt.Fprintf(tw, "%s\t%s\t%s–%s\t%s\t%s\n", r.label, format(r.p50, r.unit), format(r.min, ""), format(r.max, r.unit), target, mark)
 	}
 	tw.Flush()
 }

@@ -20,6 +20,8 @@ pkg: github.com/dblings/dblings/fixtures
 BenchmarkLoad-2   	       5	9000000000 ns/op	    360000 dblings_rows/s	    800000 pgbench_rows/s	0.45 x_p50	0.40 x_min	0.52 x_max
 BenchmarkClone/FILE_COPY-2   	       5	400000000 ns/op	12.0 drop_ms	0.404 s_p50	0.380 s_min	0.450 s_max
 BenchmarkClone/WAL_LOG-2   	       5	900000000 ns/op	12.0 drop_ms	0.904 s_p50	0.880 s_min	0.950 s_max
+pkg: github.com/dblings/dblings/checker/run
+BenchmarkCheckPhases/cache-aside-2   	       5	3000000000 ns/op	0.30 role-s_p50	0.20 role-s_min	0.40 role-s_max	0.50 witness-s_p50	0.45 witness-s_min	0.60 witness-s_max
 `
 
 func TestTable(t *testing.T) {
@@ -39,6 +41,8 @@ func TestTable(t *testing.T) {
 		{"first verdict in a fresh lab, docker", 9, 8, false},
 		{"fixture load rows/s, against pgbench -i", 0.45, 1, false},
 		{"per-check reset (clone)", 0.404, 0.3, false},
+		{"a check of cache-aside, role", 0.3, 0, true},
+		{"a check of cache-aside, witness", 0.5, 0, true},
 	}
 	if len(rows) != len(tests) {
 		t.Fatalf("%d rows, want %d: %+v", len(rows), len(tests), rows)
@@ -53,6 +57,11 @@ func TestTable(t *testing.T) {
 	writeTable(&out, rows)
 	if !strings.Contains(out.String(), "2.10–2.60 s") || !strings.Contains(out.String(), "NOT MET") {
 		t.Errorf("the table lacks a range or a NOT MET:\n%s", out.String())
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.Contains(line, "cache-aside, witness") && (!strings.Contains(line, "0.45–0.60 s") || strings.Count(line, "—") != 2) {
+			t.Errorf("a figure without a target prints no target and no mark: %q", line)
+		}
 	}
 	if failed := failures([]byte(sample)); len(failed) != 2 {
 		t.Errorf("failures: %q, want the failed benchmark and its package", failed)

@@ -139,11 +139,11 @@ func prepareSummary(f *Factory, results []*run.Result, warm *run.Result, kept bo
 	}
 	fmt.Fprintf(f.IO.Out, "\nReady: %d of %d lessons start offline.\n", n, len(results))
 	t := warm.Timings
-	fmt.Fprintf(f.IO.Out, "A learner's first check of %s: about %s with dblings env up running (compile %s, data %s, run %s)",
-		warm.Lesson.ID, seconds(t.Total()), seconds(t.Compile), seconds(t.Prepare), seconds(t.Run))
+	fmt.Fprintf(f.IO.Out, "A learner's first check of %s: about %s with dblings env up running (compile %s, data %s, run %s, learner role and witness %s)",
+		warm.Lesson.ID, seconds(t.Total()), seconds(t.Compile), seconds(t.Prepare), seconds(t.Run), seconds(t.Role+t.Witness))
 	if !kept {
 		first := results[0].Timings.Prepare
-		fmt.Fprintf(f.IO.Out, "; about %s without it (servers %s, data %s)", seconds(envTook+first+t.Compile+t.Run), seconds(envTook), seconds(first))
+		fmt.Fprintf(f.IO.Out, "; about %s without it (servers %s, data %s)", seconds(envTook+first+t.Total()-t.Prepare), seconds(envTook), seconds(first))
 	}
 	fmt.Fprintln(f.IO.Out, ".")
 	if n < len(results) {

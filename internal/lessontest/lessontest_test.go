@@ -70,9 +70,9 @@ func TestAnswers(t *testing.T) {
 // logPhases keeps where a check's time went, for whoever reads CI's log
 // to make the suite faster.
 func logPhases(t *testing.T, wall time.Duration, p run.Timings) {
-	t.Logf("%s in all: compile %s, prepare %s, run %s, cleanup %s", wall.Round(time.Millisecond),
-		p.Compile.Round(time.Millisecond), p.Prepare.Round(time.Millisecond),
-		p.Run.Round(time.Millisecond), p.Cleanup.Round(time.Millisecond))
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	t.Logf("%s in all: compile %s, prepare %s, role %s, run %s, witness %s, cleanup %s", ms(wall),
+		ms(p.Compile), ms(p.Prepare), ms(p.Role), ms(p.Run), ms(p.Witness), ms(p.Cleanup))
 }
 
 // comparesTimings says whether the lesson's check times the learner's code
