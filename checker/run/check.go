@@ -18,6 +18,7 @@ package run
 
 import (
 	"context"
+	"time"
 
 	"github.com/dblings/dblings/lessons"
 )
@@ -25,13 +26,49 @@ import (
 // Check compiles and runs one lesson's check. The error is for bad options
 // or a cancelled ctx; every verdict, including an environment failure, is
 // a Result.
+//
+// The databases are prepared, and the witness takes its first look, while
+// the code compiles: neither needs the other, and the learner waits for the
+// longer of the two instead of both.
 func Check(ctx context.Context, l lessons.Lesson, opts Options) (*Result, error) {
-	b, err := compile(ctx, l, opts)
-	if err != nil {
+	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	start := time.Now()
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	staged := make(chan stageOrError, 1)
+	go func() {
+		st, err := makeStage(sctx, l, opts)
+		staged <- stageOrError{st, err}
+	}()
+	b, err := compile(ctx, l, opts)
+	if err != nil || b.done != nil {
+		// Nothing will run on the databases: stop making them and remove
+		// what was made.
+		cancel()
+		if s := <-staged; s.err == nil {
+			s.stage.release(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer b.Close()
+		return b.Run(ctx)
+	}
 	defer b.Close()
-	return b.Run(ctx)
+	opts.progress(PhasePreparing)
+	s := <-staged
+	if s.err != nil {
+		return nil, s.err
+	}
+	return b.runOn(ctx, s.stage, time.Since(start))
+}
+
+// stageOrError is what makeStage returned, handed over a channel.
+type stageOrError struct {
+	stage *stage
+	err   error
 }
 
 // Job is one check of a Series.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/witness"
 )
 
 // killGrace is how long the runner waits past the check's own timeout
@@ -29,39 +31,92 @@ func (b *build) Run(ctx context.Context) (*Result, error) {
 		r := *b.done
 		return &r, nil
 	}
-	res := b.result(Passed, "")
+	start := time.Now()
 	b.opts.progress(PhasePreparing)
+	st, err := makeStage(ctx, b.lesson, b.opts)
+	if err != nil {
+		return nil, err
+	}
+	return b.runOn(ctx, st, b.compile+time.Since(start))
+}
+
+// stage is what a check needs besides its binary: its databases, made
+// ready, and the second witness's first look at them. Making it touches no
+// compiled code, so Check makes it while the code compiles.
+type stage struct {
+	dbs      *databases // nil when they could not be made ready
+	judge    witness.Judge
+	timings  Timings // Prepare and Witness
+	warnings []string
+	failed   string // why the databases are not ready: an Errored verdict
+}
+
+// makeStage removes what killed checks left, prepares the databases and
+// lets the witness look. The error is for a cancelled ctx only.
+func makeStage(ctx context.Context, l lessons.Lesson, opts Options) (*stage, error) {
+	st := &stage{}
 	start := time.Now()
 	// Checks killed before they could clean up left their databases,
 	// folders and processes; remove them before adding our own.
-	if err := Reap(ctx, b.opts.Env); err != nil && ctx.Err() == nil {
-		res.Warnings = append(res.Warnings, "could not remove what earlier, killed checks left behind: "+err.Error())
+	if err := Reap(ctx, opts.Env); err != nil && ctx.Err() == nil {
+		st.warnings = append(st.warnings, "could not remove what earlier, killed checks left behind: "+err.Error())
 	}
-	dbs, err := prepareDatabases(ctx, b.lesson, b.opts)
-	res.Timings.Prepare = time.Since(start)
+	dbs, err := prepareDatabases(ctx, l, opts)
+	st.timings.Prepare = time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		res.Verdict, res.Message = Errored, err.Error()
+		st.failed = err.Error()
+		return st, nil
+	}
+	st.timings.Prepare -= dbs.roleTime
+	looked := time.Now()
+	st.judge, err = watch(ctx, l, dbs)
+	st.timings.Witness = time.Since(looked)
+	if err != nil {
+		st.warnings = append(st.warnings, dbs.release(context.WithoutCancel(ctx))...)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		st.failed = err.Error()
+		return st, nil
+	}
+	st.dbs = dbs
+	return st, nil
+}
+
+// release removes the stage's databases, if it has any, and returns the
+// problems it met.
+func (st *stage) release(ctx context.Context) []string {
+	if st == nil || st.dbs == nil {
+		return nil
+	}
+	return st.dbs.release(context.WithoutCancel(ctx))
+}
+
+// runOn runs the compiled check on a stage, judges it and releases the
+// stage; before is what the check took until then (the compile and the
+// stage, less their overlap).
+func (b *build) runOn(ctx context.Context, st *stage, before time.Duration) (*Result, error) {
+	start := time.Now()
+	res := b.result(Passed, "")
+	res.Warnings = append(res.Warnings, st.warnings...)
+	res.Timings.Prepare, res.Timings.Witness = st.timings.Prepare, st.timings.Witness
+	defer func() { res.Timings.Elapsed = before + time.Since(start) }()
+	if st.dbs == nil {
+		res.Verdict, res.Message = Errored, st.failed
 		return res, nil
 	}
-	res.Timings.Prepare -= dbs.roleTime
+	dbs := st.dbs
 	res.Timings.Role = dbs.roleTime
 	defer func() {
 		start, roles := time.Now(), dbs.roleTime
-		res.Warnings = append(res.Warnings, dbs.release(context.WithoutCancel(ctx))...)
+		res.Warnings = append(res.Warnings, st.release(ctx)...)
 		res.Timings.Cleanup = time.Since(start) - (dbs.roleTime - roles)
 		res.Timings.Role = dbs.roleTime
 	}()
 
-	start = time.Now()
-	judge, err := b.watch(ctx, dbs)
-	res.Timings.Witness = time.Since(start)
-	if err != nil {
-		res.Verdict, res.Message = Errored, err.Error()
-		return res, nil
-	}
 	b.opts.progress(PhaseRunning)
 	out, err := b.execute(ctx, dbs)
 	res.Timings.Run = out.elapsed
@@ -72,9 +127,9 @@ func (b *build) Run(ctx context.Context) (*Result, error) {
 		res.Verdict, res.Message = Errored, err.Error()
 		return res, nil
 	}
-	start = time.Now()
-	facts, err := testify(ctx, dbs, judge)
-	res.Timings.Witness += time.Since(start)
+	heard := time.Now()
+	facts, err := testify(ctx, dbs, st.judge)
+	res.Timings.Witness += time.Since(heard)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

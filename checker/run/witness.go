@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/lessons/witnesses"
 	"github.com/dblings/dblings/witness"
 )
@@ -37,8 +38,8 @@ const settleLimit = 30 * time.Second
 // watch starts the lesson's witness on the fresh databases. It returns a nil
 // judge for a lesson without a witness (the runner's own test lessons; the
 // catalog's content test requires one for every real lesson).
-func (b *build) watch(ctx context.Context, dbs *databases) (witness.Judge, error) {
-	w, ok := witnesses.For(b.lesson.ID)
+func watch(ctx context.Context, l lessons.Lesson, dbs *databases) (witness.Judge, error) {
+	w, ok := witnesses.For(l.ID)
 	if !ok {
 		return nil, nil
 	}
