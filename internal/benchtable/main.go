@@ -58,6 +58,7 @@ var figures = []figure{
 		}
 		return 6
 	}, nil},
+	{"FirstCheckAfterPrepare", named("first check after env up and prepare, lesson 1, local%s"), "s", fixed(6), nil},
 	{"Load", named("fixture load rows/s, against pgbench -i%s"), "x", fixed(1.0), nil},
 	{"Clone/FILE_COPY", named("per-check reset (clone)%s"), "s", fixed(0.3), nil},
 	{"Ready/docker", named("env up, docker, every server the catalog needs%s"), "s", fixed(3), nil},

@@ -84,6 +84,26 @@ func BenchmarkFirstVerdict(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstCheckAfterPrepare: a workshop laptop made ready as the
+// README's instructor section says ("env up", then "prepare"), then the
+// learner's first check of lesson 1, after typing the answer in (a code
+// edit). Prepare runs once; each sample is another first edit on the
+// prepared machine.
+func BenchmarkFirstCheckAfterPrepare(b *testing.B) {
+	first := testenv.Catalog(b)[0]
+	ws := keptWorkspace(b, sandbox.Local)
+	if got := runFor(b, prepareLimit, ws, "prepare"); got.code != 0 {
+		b.Fatalf("prepare: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	lay(b, ws, first, "")
+	samples := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		samples = append(samples, timeVerdict(b, ws, first, i, true))
+	}
+	testenv.ReportSeconds(b, samples)
+}
+
 // keptWorkspace is a checkout with an environment kept by "env up", taken
 // down when the benchmark ends.
 func keptWorkspace(b *testing.B, provider sandbox.Provider) string {

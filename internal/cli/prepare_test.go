@@ -97,7 +97,7 @@ func testPrepare(t *testing.T, provider sandbox.Provider, target time.Duration) 
 
 // runFor is run with a time limit of its own, for the commands that check
 // every lesson.
-func runFor(t *testing.T, limit time.Duration, ws string, args ...string) result {
+func runFor(t testing.TB, limit time.Duration, ws string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
