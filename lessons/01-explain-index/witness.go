@@ -55,17 +55,16 @@ func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
 	}, nil
 }
 
-// busiestAndQuiet reads from the data the author with the most posts and
-// one with a handful.
+// busiestAndQuiet reads from the data, in one pass over posts, the author
+// with the most posts and one with a handful.
 func busiestAndQuiet(ctx context.Context, conn *pgx.Conn) ([]int64, error) {
 	var busiest, quiet int64
-	err := conn.QueryRow(ctx, `SELECT author_id FROM posts GROUP BY author_id ORDER BY count(*) DESC, author_id LIMIT 1`).Scan(&busiest)
+	err := conn.QueryRow(ctx, `
+		WITH counts AS (SELECT author_id, count(*) AS n FROM posts GROUP BY author_id)
+		SELECT (SELECT author_id FROM counts ORDER BY n DESC, author_id LIMIT 1),
+			(SELECT author_id FROM counts WHERE n BETWEEN 3 AND 50 ORDER BY author_id LIMIT 1)`).Scan(&busiest, &quiet)
 	if err != nil {
-		return nil, fmt.Errorf("find the busiest author: %w", err)
-	}
-	err = conn.QueryRow(ctx, `SELECT author_id FROM posts GROUP BY author_id HAVING count(*) BETWEEN 3 AND 50 ORDER BY author_id LIMIT 1`).Scan(&quiet)
-	if err != nil {
-		return nil, fmt.Errorf("find a quiet author: %w", err)
+		return nil, fmt.Errorf("find the busiest author and a quiet one: %w", err)
 	}
 	return []int64{busiest, quiet}, nil
 }
