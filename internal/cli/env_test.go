@@ -185,11 +185,13 @@ func TestBadInputExitStatus(t *testing.T) {
 }
 
 // envUp runs "env up" and returns the keeper's pid; the environment is
-// taken down when the test ends, whatever happened.
+// taken down when the test ends, whatever happened. One Postgres server is
+// enough for the tests of an environment's life (TestEnvUpStatusDown proves
+// the catalog's three), and spares two server starts each.
 func envUp(t *testing.T, ws, provider string) int {
 	t.Helper()
 	t.Cleanup(func() { run(t, ws, "env", "down") })
-	up := run(t, ws, "--env", provider, "env", "up")
+	up := run(t, ws, "--env", provider, "env", "up", "--postgres-servers", "1")
 	if up.code != 0 {
 		t.Fatalf("env up: exit %d\n%s%s", up.code, up.stdout, up.stderr)
 	}
@@ -254,7 +256,7 @@ func TestDeadEnvironmentIsReplaced(t *testing.T) {
 			if st.code == 0 || !strings.Contains(st.stdout, "not answering") {
 				t.Errorf("env status with its servers gone: exit %d, want non-zero and \"not answering\":\n%s", st.code, st.stdout)
 			}
-			up := run(t, ws, "--env", p.name, "env", "up")
+			up := run(t, ws, "--env", p.name, "env", "up", "--postgres-servers", "1")
 			if up.code != 0 || !strings.Contains(up.stdout, "Replacing") {
 				t.Fatalf("env up over a dead environment: exit %d\n%s%s", up.code, up.stdout, up.stderr)
 			}

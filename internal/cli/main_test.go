@@ -87,11 +87,11 @@ type foreground struct {
 	exited chan struct{}
 }
 
-// startForeground runs "env up --foreground" and waits until it is ready,
-// failing at once if it exits instead.
+// startForeground runs "env up --foreground" with one Postgres server (as
+// envUp) and waits until it is ready, failing at once if it exits instead.
 func startForeground(t *testing.T, ws, provider string) *foreground {
 	t.Helper()
-	cmd := exec.Command(binary, "--env", provider, "env", "up", "--foreground")
+	cmd := exec.Command(binary, "--env", provider, "env", "up", "--foreground", "--postgres-servers", "1")
 	cmd.Dir = ws
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
