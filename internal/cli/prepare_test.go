@@ -52,6 +52,9 @@ func TestPrepareCheckChangesNothingAndFailsWhenOffline(t *testing.T) {
 // machine; logged, since a loaded CI machine misses it).
 func TestPrepareLocal(t *testing.T) {
 	testenv.RequireLocal(t)
+	// It waits on servers far more than it computes: it runs beside the
+	// package's other long tests (t.Parallel), once the short ones are done.
+	t.Parallel()
 	testPrepare(t, sandbox.Local, 6*time.Second)
 }
 

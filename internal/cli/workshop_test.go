@@ -155,6 +155,9 @@ func verdicts(t *testing.T, path string) string {
 // keeps the test's twenty checks to about a minute and a half on a loaded
 // 2-core machine. Grading the whole catalog is the same code, longer.
 func TestWorkshop(t *testing.T) {
+	// It waits on servers far more than it computes: it runs beside the
+	// package's other long tests (t.Parallel), once the short ones are done.
+	t.Parallel()
 	var graded lessons.Catalog
 	for _, id := range []string{"cache-aside", "aggregation", "materialized-views", "migrations"} {
 		graded = append(graded, testenv.Lesson(t, id))
