@@ -31,6 +31,37 @@ type Witness func(ctx context.Context, s *Scene) (Judge, error)
 // for a failure to look (a lost connection), never for a wrong answer.
 type Judge func(ctx context.Context) ([]Fact, error)
 
+// BeforeAndAfter is the Witness of a lesson that judges the check's change
+// to one database: look reads the clone on server 0 before the check, and
+// judge reads it again after the check and states the facts against what
+// look saw. Each gets a superuser connection of its own, closed when it
+// returns; judge gets the context of the Judge's call.
+//
+// Most lessons' witnesses are this, and writing it out each time buried
+// what they look at and how they judge under the same connections and
+// closures, copied a dozen times: here it is written once, and a lesson
+// says only its look and its judgement.
+func BeforeAndAfter[T any](ctx context.Context, s *Scene,
+	look func(ctx context.Context, conn *pgx.Conn) (T, error),
+	judge func(ctx context.Context, conn *pgx.Conn, before T) ([]Fact, error),
+) (Judge, error) {
+	var before T
+	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
+		before, err = look(ctx, conn)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (facts []Fact, err error) {
+		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
+			facts, err = judge(ctx, conn, before)
+			return err
+		})
+		return facts, err
+	}, nil
+}
+
 // Fact is one thing the witness established; Message says it to the
 // learner, whether it holds or not.
 type Fact struct {
