@@ -31,16 +31,17 @@ type Witness func(ctx context.Context, s *Scene) (Judge, error)
 // for a failure to look (a lost connection), never for a wrong answer.
 type Judge func(ctx context.Context) ([]Fact, error)
 
-// BeforeAndAfter is the Witness of a lesson that judges the check's change
+// BeforeAndAfter is the Witness of a lesson that judges what the check did
 // to one database: look reads the clone on server 0 before the check, and
-// judge reads it again after the check and states the facts against what
-// look saw. Each gets a superuser connection of its own, closed when it
-// returns; judge gets the context of the Judge's call.
+// what it returns is kept for judge, which reads the clone again after the
+// check and states the facts against it. Each runs on a superuser
+// connection of its own, closed when it returns; judge gets the context of
+// the Judge's call.
 //
-// Most lessons' witnesses are this, and writing it out each time buried
-// what they look at and how they judge under the same connections and
-// closures, copied a dozen times: here it is written once, and a lesson
-// says only its look and its judgement.
+// Why: almost every lesson's witness has this shape, and writing it out
+// each time wrapped the few lines that say what the lesson looks at and how
+// it judges in the same two connections and closures. Written once here, a
+// lesson's witness is only its look and its judgement.
 func BeforeAndAfter[T any](ctx context.Context, s *Scene,
 	look func(ctx context.Context, conn *pgx.Conn) (T, error),
 	judge func(ctx context.Context, conn *pgx.Conn, before T) ([]Fact, error),
