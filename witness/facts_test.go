@@ -2,6 +2,8 @@ package witness_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -92,6 +94,114 @@ func TestFactsFromARealServer(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBeforeAndAfter: the first look happens before the check and only
+// once, the judge sees what it saw and the database as the check left it,
+// and a failure to look is an error of the step that failed.
+func TestBeforeAndAfter(t *testing.T) {
+	env := testenv.Start(t, 1)
+	url := env.Postgres[0].URL
+	ctx := context.Background()
+	exec := func(sql string) {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	count := func(ctx context.Context, conn *pgx.Conn) (n int64, err error) {
+		return n, conn.QueryRow(ctx, `SELECT count(*) FROM ba`).Scan(&n)
+	}
+	// grew is the judge most cases use: a fact from before and after.
+	grew := func(ctx context.Context, conn *pgx.Conn, before int64) ([]witness.Fact, error) {
+		after, err := count(ctx, conn)
+		return []witness.Fact{witness.Holds("grew", after > before, fmt.Sprintf("%d to %d", before, after), "same")}, err
+	}
+	failed := errors.New("failed")
+	for _, tc := range []struct {
+		name  string
+		scene []string // the scene's Postgres URLs
+		check string   // what the check does between the looks
+		look  func(context.Context, *pgx.Conn) (int64, error)
+		judge func(context.Context, *pgx.Conn, int64) ([]witness.Fact, error)
+		// cancel cancels the Witness's context once it has returned.
+		cancel            bool
+		wantLooks         int
+		lookErr, judgeErr bool
+		want              []witness.Fact
+	}{{
+		name: "judges the change against the first look", scene: []string{url},
+		check: `INSERT INTO ba VALUES (4), (5)`, look: count, judge: grew, wantLooks: 1,
+		want: []witness.Fact{{Name: "grew", OK: true, Message: "3 to 5"}},
+	}, {
+		name: "a check that changes nothing", scene: []string{url},
+		check: `SELECT 1`, look: count, judge: grew, wantLooks: 1,
+		want: []witness.Fact{{Name: "grew", Message: "same"}},
+	}, {
+		name: "the judge has the Judge's context", scene: []string{url},
+		check: `INSERT INTO ba VALUES (4)`, look: count, judge: grew, cancel: true, wantLooks: 1,
+		want: []witness.Fact{{Name: "grew", OK: true, Message: "3 to 4"}},
+	}, {
+		name: "a first look that fails", scene: []string{url},
+		look: func(context.Context, *pgx.Conn) (int64, error) { return 0, failed }, judge: grew,
+		wantLooks: 1, lookErr: true,
+	}, {
+		name: "a judge that fails", scene: []string{url},
+		check: `SELECT 1`, look: count, wantLooks: 1, judgeErr: true,
+		judge: func(context.Context, *pgx.Conn, int64) ([]witness.Fact, error) { return nil, failed },
+	}, {
+		name: "no database to look at", look: count, judge: grew, lookErr: true,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			exec(`DROP TABLE IF EXISTS ba`)
+			exec(`CREATE TABLE ba (id int); INSERT INTO ba VALUES (1), (2), (3)`)
+			looks := 0
+			look := func(ctx context.Context, conn *pgx.Conn) (int64, error) {
+				looks++
+				return tc.look(ctx, conn)
+			}
+			wctx, cancel := context.WithCancel(ctx)
+			judge, err := witness.BeforeAndAfter(wctx, &witness.Scene{Postgres: tc.scene}, look, tc.judge)
+			if tc.cancel {
+				cancel()
+			}
+			defer cancel()
+			if looks != tc.wantLooks {
+				t.Errorf("looked %d times before the check, want %d", looks, tc.wantLooks)
+			}
+			if tc.lookErr {
+				if err == nil || judge != nil {
+					t.Fatalf("BeforeAndAfter = %v, %v; want no judge and an error", judge != nil, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			exec(tc.check)
+			facts, err := judge(ctx)
+			if looks != tc.wantLooks {
+				t.Errorf("the judge looked before the check again: %d looks", looks)
+			}
+			if tc.judgeErr {
+				if !errors.Is(err, failed) {
+					t.Errorf("judge error %v, want %v", err, failed)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(facts, tc.want) {
+				t.Errorf("facts %+v, want %+v", facts, tc.want)
+			}
+		})
 	}
 }
 

@@ -31,6 +31,38 @@ type Witness func(ctx context.Context, s *Scene) (Judge, error)
 // for a failure to look (a lost connection), never for a wrong answer.
 type Judge func(ctx context.Context) ([]Fact, error)
 
+// BeforeAndAfter is the Witness of a lesson that judges what the check did
+// to one database: look reads the clone on server 0 before the check, and
+// what it returns is kept for judge, which reads the clone again after the
+// check and states the facts against it. Each runs on a superuser
+// connection of its own, closed when it returns; judge gets the context of
+// the Judge's call.
+//
+// Why: almost every lesson's witness has this shape, and writing it out
+// each time wrapped the few lines that say what the lesson looks at and how
+// it judges in the same two connections and closures. Written once here, a
+// lesson's witness is only its look and its judgement.
+func BeforeAndAfter[T any](ctx context.Context, s *Scene,
+	look func(ctx context.Context, conn *pgx.Conn) (T, error),
+	judge func(ctx context.Context, conn *pgx.Conn, before T) ([]Fact, error),
+) (Judge, error) {
+	var before T
+	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
+		before, err = look(ctx, conn)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (facts []Fact, err error) {
+		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
+			facts, err = judge(ctx, conn, before)
+			return err
+		})
+		return facts, err
+	}, nil
+}
+
 // Fact is one thing the witness established; Message says it to the
 // learner, whether it holds or not.
 type Fact struct {

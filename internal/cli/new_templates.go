@@ -383,23 +383,17 @@ const snapshot = ` + "`{{.Snapshot}}`" + `
 // statistics (witness.ReadTableStats), the final rows (witness.ReadDigest),
 // Redis keys (s.RedisClient()). Each must hold for every right answer.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before witness.Digest
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = witness.ReadDigest(ctx, conn, snapshot)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) ([]witness.Fact, error) {
-		var after witness.Digest
-		err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-			after, err = witness.ReadDigest(ctx, conn, snapshot)
-			return err
-		})
-		return []witness.Fact{witness.Holds("database: the data is unchanged", after == before,
-			"counting left every row as it was",
-			"the rows changed during the check: counting only reads")}, err
-	}, nil
+	return witness.BeforeAndAfter(ctx, s, readRows, judge)
+}
+
+func readRows(ctx context.Context, conn *pgx.Conn) (witness.Digest, error) {
+	return witness.ReadDigest(ctx, conn, snapshot)
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before witness.Digest) ([]witness.Fact, error) {
+	after, err := readRows(ctx, conn)
+	return []witness.Fact{witness.Holds("database: the data is unchanged", after == before,
+		"counting left every row as it was",
+		"the rows changed during the check: counting only reads")}, err
 }
 `

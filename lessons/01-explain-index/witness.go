@@ -19,40 +19,43 @@ const newestPosts = `SELECT id, title, created_at FROM posts WHERE author_id = $
 
 // Witness is lesson 1's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before witness.Catalog
-	var authors []int64
-	err := s.With(ctx, 0, func(conn *pgx.Conn) error {
-		var err error
-		if before, err = witness.ReadCatalog(ctx, conn, "posts", "users"); err != nil {
-			return err
-		}
-		authors, err = busiestAndQuiet(ctx, conn)
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, lookAt, judge)
+}
+
+// look is what the witness reads before the check: the catalog, and the
+// authors whose plans it judges.
+type look struct {
+	catalog witness.Catalog
+	authors []int64
+}
+
+func lookAt(ctx context.Context, conn *pgx.Conn) (look, error) {
+	var l look
+	var err error
+	if l.catalog, err = witness.ReadCatalog(ctx, conn, "posts", "users"); err != nil {
+		return l, err
+	}
+	l.authors, err = busiestAndQuiet(ctx, conn)
+	return l, err
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+	after, err := witness.ReadCatalog(ctx, conn, "posts", "users")
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := witness.ReadCatalog(ctx, conn, "posts", "users")
-			if err != nil {
-				return err
-			}
-			lost := before.Lost(after)
-			facts = append(facts, witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
-				"every index and constraint the fixture had is still there",
-				"the database no longer has "+strings.Join(lost, "; ")))
-			for _, author := range authors {
-				f, err := planFact(ctx, conn, author)
-				if err != nil {
-					return err
-				}
-				facts = append(facts, f)
-			}
-			return nil
-		})
-		return facts, err
-	}, nil
+	lost := before.catalog.Lost(after)
+	facts := []witness.Fact{witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
+		"every index and constraint the fixture had is still there",
+		"the database no longer has "+strings.Join(lost, "; "))}
+	for _, author := range before.authors {
+		f, err := planFact(ctx, conn, author)
+		if err != nil {
+			return nil, err
+		}
+		facts = append(facts, f)
+	}
+	return facts, nil
 }
 
 // busiestAndQuiet reads from the data, in one pass over posts, the author

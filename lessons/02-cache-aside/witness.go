@@ -30,20 +30,8 @@ const maxTTL = 5 * time.Minute
 
 // Witness is lesson 2's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before map[int64]profile
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = readProfiles(ctx, conn)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) ([]witness.Fact, error) {
-		var after map[int64]profile
-		err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-			after, err = readProfiles(ctx, conn)
-			return err
-		})
+	return witness.BeforeAndAfter(ctx, s, readProfiles, func(ctx context.Context, conn *pgx.Conn, before map[int64]profile) ([]witness.Fact, error) {
+		after, err := readProfiles(ctx, conn)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +46,7 @@ func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
 			expiryFact(copies),
 			staleFact(copies, changed),
 		}, nil
-	}, nil
+	})
 }
 
 // profile is what the witness remembers of one user.

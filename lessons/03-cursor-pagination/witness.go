@@ -48,50 +48,48 @@ ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`
 
 // Witness is lesson 3's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before witness.Catalog
-	var stats witness.TableStats
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		if stats, err = witness.ReadTableStats(ctx, conn, "posts"); err != nil {
-			return err
-		}
-		before, err = witness.ReadCatalog(ctx, conn, "posts")
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, lookAt, judge)
+}
+
+// look is what the witness reads at each end of the check.
+type look struct {
+	stats   witness.TableStats
+	catalog witness.Catalog
+}
+
+// lookAt reads the counters first, before the witness reads posts itself.
+func lookAt(ctx context.Context, conn *pgx.Conn) (look, error) {
+	var l look
+	var err error
+	if l.stats, err = witness.ReadTableStats(ctx, conn, "posts"); err != nil {
+		return l, err
+	}
+	l.catalog, err = witness.ReadCatalog(ctx, conn, "posts")
+	return l, err
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+	after, err := lookAt(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			// The counters first, before the witness reads posts itself.
-			now, err := witness.ReadTableStats(ctx, conn, "posts")
-			if err != nil {
-				return err
-			}
-			after, err := witness.ReadCatalog(ctx, conn, "posts")
-			if err != nil {
-				return err
-			}
-			lost := before.Lost(after)
-			facts = append(facts, witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
-				"every index and constraint the fixture had is still there",
-				"the database no longer has "+strings.Join(lost, "; ")))
-			reads, err := readsFact(ctx, conn, now.Since(stats))
-			if err != nil {
-				return err
-			}
-			first, err := firstPageFact(ctx, conn)
-			if err != nil {
-				return err
-			}
-			deep, err := deepPageFact(ctx, conn)
-			if err != nil {
-				return err
-			}
-			facts = append(facts, first, deep, reads)
-			return nil
-		})
-		return facts, err
-	}, nil
+	lost := before.catalog.Lost(after.catalog)
+	kept := witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
+		"every index and constraint the fixture had is still there",
+		"the database no longer has "+strings.Join(lost, "; "))
+	reads, err := readsFact(ctx, conn, after.stats.Since(before.stats))
+	if err != nil {
+		return nil, err
+	}
+	first, err := firstPageFact(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	deep, err := deepPageFact(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return []witness.Fact{kept, first, deep, reads}, nil
 }
 
 // readsFact weighs the rows of posts read while the check ran against the

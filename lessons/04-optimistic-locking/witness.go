@@ -89,31 +89,23 @@ type look struct {
 // Witness is lesson 4's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
 	want := expected()
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		if before, err = read(ctx, conn, want); err != nil {
-			return err
+	return witness.BeforeAndAfter(ctx, s, func(ctx context.Context, conn *pgx.Conn) (look, error) {
+		before, err := read(ctx, conn, want)
+		if err != nil {
+			return before, err
 		}
 		before.stats, err = witness.ReadTableStats(ctx, conn, "accounts")
-		return err
+		return before, err
+	}, func(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+		after, err := read(ctx, conn, want)
+		if err != nil {
+			return nil, err
+		}
+		if after.stats, err = awaitUpdates(ctx, conn, before.stats, writes(want)); err != nil {
+			return nil, err
+		}
+		return judge(before, after, want), nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := read(ctx, conn, want)
-			if err != nil {
-				return err
-			}
-			if after.stats, err = awaitUpdates(ctx, conn, before.stats, writes(want)); err != nil {
-				return err
-			}
-			facts = judge(before, after, want)
-			return nil
-		})
-		return facts, err
-	}, nil
 }
 
 func read(ctx context.Context, conn *pgx.Conn, want []change) (look, error) {

@@ -24,32 +24,22 @@ import (
 
 // Witness is lesson 6's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = lookAt(ctx, conn)
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, lookAt, judge)
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+	after, err := lookAt(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := lookAt(ctx, conn)
-			if err != nil {
-				return err
-			}
-			lost := before.catalog.Lost(after.catalog)
-			written := compare(before.products, after.products)
-			facts = []witness.Fact{
-				witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
-					"every index and constraint the fixture had is still there, the CHECK that rejects a negative price among them",
-					"the database no longer has "+strings.Join(lost, "; ")),
-				written.fact(),
-				commitsFact(after.commits-before.commits, written),
-			}
-			return nil
-		})
-		return facts, err
+	lost := before.catalog.Lost(after.catalog)
+	written := compare(before.products, after.products)
+	return []witness.Fact{
+		witness.Holds("database: existing indexes and constraints kept", len(lost) == 0,
+			"every index and constraint the fixture had is still there, the CHECK that rejects a negative price among them",
+			"the database no longer has "+strings.Join(lost, "; ")),
+		written.fact(),
+		commitsFact(after.commits-before.commits, written),
 	}, nil
 }
 

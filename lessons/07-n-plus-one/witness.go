@@ -30,25 +30,15 @@ const maxCommits = 500
 
 // Witness is lesson 7's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = lookAt(ctx, conn)
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, lookAt, judge)
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+	after, err := lookAt(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := lookAt(ctx, conn)
-			if err != nil {
-				return err
-			}
-			facts = []witness.Fact{readFact(before, after), commitsFact(after.commits - before.commits)}
-			return nil
-		})
-		return facts, err
-	}, nil
+	return []witness.Fact{readFact(before, after), commitsFact(after.commits - before.commits)}, nil
 }
 
 // look is what the witness reads at each end of the check.

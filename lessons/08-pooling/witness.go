@@ -42,25 +42,15 @@ type look struct {
 
 // Witness is lesson 8's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = lookAt(ctx, conn)
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, lookAt, judge)
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+	after, err := lookAt(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := lookAt(ctx, conn)
-			if err != nil {
-				return err
-			}
-			facts = []witness.Fact{movesFact(before, after), commitsFact(after.commits - before.commits)}
-			return nil
-		})
-		return facts, err
-	}, nil
+	return []witness.Fact{movesFact(before, after), commitsFact(after.commits - before.commits)}, nil
 }
 
 func lookAt(ctx context.Context, conn *pgx.Conn) (look, error) {

@@ -38,28 +38,20 @@ type look struct {
 
 // Witness is lesson 9's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = lookAt(ctx, conn)
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, lookAt, lookAgain)
+}
+
+// lookAgain looks after the check, once the table's counters show its
+// updates, and judges.
+func lookAgain(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+	after, err := lookAt(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := lookAt(ctx, conn)
-			if err != nil {
-				return err
-			}
-			if after.stats, err = awaitUpdates(ctx, conn, before.stats); err != nil {
-				return err
-			}
-			facts = judge(before, after)
-			return nil
-		})
-		return facts, err
-	}, nil
+	if after.stats, err = awaitUpdates(ctx, conn, before.stats); err != nil {
+		return nil, err
+	}
+	return judge(before, after), nil
 }
 
 func lookAt(ctx context.Context, conn *pgx.Conn) (look, error) {

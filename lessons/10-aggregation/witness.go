@@ -34,44 +34,41 @@ var shopTables = []string{"categories", "products", "orders"}
 
 // Witness is lesson 10's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	before := map[string]witness.TableStats{}
-	err := s.With(ctx, 0, func(conn *pgx.Conn) error {
-		for _, t := range shopTables {
-			st, err := witness.ReadTableStats(ctx, conn, t)
-			if err != nil {
-				return err
-			}
-			before[t] = st
+	return witness.BeforeAndAfter(ctx, s, readStats, judge)
+}
+
+// readStats reads the counters of each of the shop's tables.
+func readStats(ctx context.Context, conn *pgx.Conn) (map[string]witness.TableStats, error) {
+	stats := map[string]witness.TableStats{}
+	for _, t := range shopTables {
+		st, err := witness.ReadTableStats(ctx, conn, t)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
+		stats[t] = st
+	}
+	return stats, nil
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before map[string]witness.TableStats) ([]witness.Fact, error) {
+	after, err := readStats(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			var written []string
-			for _, t := range shopTables {
-				st, err := witness.ReadTableStats(ctx, conn, t)
-				if err != nil {
-					return err
-				}
-				if d := st.Since(before[t]); d.Inserted+d.Updated+d.Deleted > 0 {
-					written = append(written, fmt.Sprintf("%s (%d rows inserted, %d updated, %d deleted)", t, d.Inserted, d.Updated, d.Deleted))
-				}
-			}
-			facts = append(facts, witness.Holds("database: the shop's data only read", len(written) == 0,
-				"no row of categories, products or orders was written during the check: a report only reads",
-				"rows were written during the check: "+strings.Join(written, "; ")+"; a report only reads"))
-			f, err := reportFact(ctx, conn)
-			if err != nil {
-				return err
-			}
-			facts = append(facts, f)
-			return nil
-		})
-		return facts, err
-	}, nil
+	var written []string
+	for _, t := range shopTables {
+		if d := after[t].Since(before[t]); d.Inserted+d.Updated+d.Deleted > 0 {
+			written = append(written, fmt.Sprintf("%s (%d rows inserted, %d updated, %d deleted)", t, d.Inserted, d.Updated, d.Deleted))
+		}
+	}
+	readOnly := witness.Holds("database: the shop's data only read", len(written) == 0,
+		"no row of categories, products or orders was written during the check: a report only reads",
+		"rows were written during the check: "+strings.Join(written, "; ")+"; a report only reads")
+	report, err := reportFact(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return []witness.Fact{readOnly, report}, nil
 }
 
 // kept is the report as the check kept it.

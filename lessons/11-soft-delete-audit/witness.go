@@ -25,21 +25,9 @@ const witnessActor = "dblings-witness"
 
 // Witness is lesson 11's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = lookBefore(ctx, conn)
-		return err
+	return witness.BeforeAndAfter(ctx, s, lookBefore, func(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
+		return judge(ctx, conn, s.Role, before)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			facts, err = judge(ctx, conn, s.Role, before)
-			return err
-		})
-		return facts, err
-	}, nil
 }
 
 // look is what the witness reads before the check.

@@ -41,53 +41,47 @@ var shopTables = []string{"categories", "products", "orders"}
 
 // Witness is lesson 12's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before witness.Catalog
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = witness.ReadCatalog(ctx, conn, shopTables...)
-		return err
-	})
+	return witness.BeforeAndAfter(ctx, s, readCatalog, judge)
+}
+
+func readCatalog(ctx context.Context, conn *pgx.Conn) (witness.Catalog, error) {
+	return witness.ReadCatalog(ctx, conn, shopTables...)
+}
+
+func judge(ctx context.Context, conn *pgx.Conn, before witness.Catalog) ([]witness.Fact, error) {
+	after, err := readCatalog(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			after, err := witness.ReadCatalog(ctx, conn, shopTables...)
-			if err != nil {
-				return err
-			}
-			lost := before.Lost(after)
-			facts = append(facts, witness.Holds("database: the shop's keys and indexes kept", len(lost) == 0,
-				"every key, constraint and index of categories, products and orders is still there",
-				"the database no longer has "+strings.Join(lost, "; ")))
-			var kind string
-			err = conn.QueryRow(ctx, `SELECT coalesce((SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)), '')`, viewName).Scan(&kind)
-			if err != nil {
-				return fmt.Errorf("look for %s: %w", viewName, err)
-			}
-			if kind == "" {
-				facts = append(facts, witness.Holds("database: "+viewName+" holds the dashboard", false, "",
-					"there is no "+viewName+" in the database after the check"))
-				return nil
-			}
-			f, err := cellsFact(ctx, conn)
-			if err != nil {
-				return err
-			}
-			facts = append(facts, f)
-			if f, err = buffersFact(ctx, conn); err != nil {
-				return err
-			}
-			facts = append(facts, f)
-			if kind == "m" {
-				if f, err = uniqueIndexFact(ctx, conn); err != nil {
-					return err
-				}
-				facts = append(facts, f)
-			}
-			return nil
-		})
-		return facts, err
-	}, nil
+	lost := before.Lost(after)
+	facts := []witness.Fact{witness.Holds("database: the shop's keys and indexes kept", len(lost) == 0,
+		"every key, constraint and index of categories, products and orders is still there",
+		"the database no longer has "+strings.Join(lost, "; "))}
+	var kind string
+	err = conn.QueryRow(ctx, `SELECT coalesce((SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)), '')`, viewName).Scan(&kind)
+	if err != nil {
+		return nil, fmt.Errorf("look for %s: %w", viewName, err)
+	}
+	if kind == "" {
+		return append(facts, witness.Holds("database: "+viewName+" holds the dashboard", false, "",
+			"there is no "+viewName+" in the database after the check")), nil
+	}
+	f, err := cellsFact(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	facts = append(facts, f)
+	if f, err = buffersFact(ctx, conn); err != nil {
+		return nil, err
+	}
+	facts = append(facts, f)
+	if kind == "m" {
+		if f, err = uniqueIndexFact(ctx, conn); err != nil {
+			return nil, err
+		}
+		facts = append(facts, f)
+	}
+	return facts, nil
 }
 
 // cellsFact compares the view's cells with the witness's own dashboard.

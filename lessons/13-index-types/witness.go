@@ -35,29 +35,21 @@ type before struct {
 
 // Witness is lesson 13's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
+	return witness.BeforeAndAfter(ctx, s, lookBefore, judge)
+}
+
+func lookBefore(ctx context.Context, conn *pgx.Conn) (before, error) {
 	var b before
-	err := s.With(ctx, 0, func(conn *pgx.Conn) error {
-		err := conn.QueryRow(ctx, `SELECT percentile_disc(0.15) WITHIN GROUP (ORDER BY expires_at)
-			FROM sessions WHERE expires_at IS NOT NULL`).Scan(&b.clock)
-		if err != nil {
-			return fmt.Errorf("read the expiry clock: %w", err)
-		}
-		err = conn.QueryRow(ctx, `SELECT count(*) FROM sessions WHERE expires_at IS NULL OR expires_at > $1`, b.clock).Scan(&b.kept)
-		if err != nil {
-			return fmt.Errorf("count the sessions: %w", err)
-		}
-		return conn.QueryRow(ctx, `SELECT upper(email) FROM users ORDER BY id LIMIT 1`).Scan(&b.email)
-	})
+	err := conn.QueryRow(ctx, `SELECT percentile_disc(0.15) WITHIN GROUP (ORDER BY expires_at)
+		FROM sessions WHERE expires_at IS NOT NULL`).Scan(&b.clock)
 	if err != nil {
-		return nil, err
+		return b, fmt.Errorf("read the expiry clock: %w", err)
 	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			facts, err = judge(ctx, conn, b)
-			return err
-		})
-		return facts, err
-	}, nil
+	err = conn.QueryRow(ctx, `SELECT count(*) FROM sessions WHERE expires_at IS NULL OR expires_at > $1`, b.clock).Scan(&b.kept)
+	if err != nil {
+		return b, fmt.Errorf("count the sessions: %w", err)
+	}
+	return b, conn.QueryRow(ctx, `SELECT upper(email) FROM users ORDER BY id LIMIT 1`).Scan(&b.email)
 }
 
 func judge(ctx context.Context, conn *pgx.Conn, b before) ([]witness.Fact, error) {

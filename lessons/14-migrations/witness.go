@@ -27,21 +27,7 @@ type look struct {
 
 // Witness is lesson 14's witness.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
-	var before look
-	err := s.With(ctx, 0, func(conn *pgx.Conn) (err error) {
-		before, err = lookAt(ctx, conn)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) (facts []witness.Fact, err error) {
-		err = s.With(ctx, 0, func(conn *pgx.Conn) error {
-			facts, err = judge(ctx, conn, before)
-			return err
-		})
-		return facts, err
-	}, nil
+	return witness.BeforeAndAfter(ctx, s, lookAt, judge)
 }
 
 func lookAt(ctx context.Context, conn *pgx.Conn) (look, error) {
