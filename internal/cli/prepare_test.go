@@ -52,8 +52,10 @@ func TestPrepareCheckChangesNothingAndFailsWhenOffline(t *testing.T) {
 // machine; logged, since a loaded CI machine misses it).
 func TestPrepareLocal(t *testing.T) {
 	testenv.RequireLocal(t)
-	// It waits on servers far more than it computes: it runs beside the
-	// package's other long tests (t.Parallel), once the short ones are done.
+	// It waits on servers more than it computes, and judges no timed
+	// answer: it runs beside the package's other such test (t.Parallel),
+	// once the short ones are done. The tests whose reference solutions
+	// are timed (grade across seeds, verify) run alone.
 	t.Parallel()
 	testPrepare(t, sandbox.Local, 6*time.Second)
 }

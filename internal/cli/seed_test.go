@@ -49,9 +49,6 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("grades every lesson twice: minutes on a loaded 2-core machine")
 	}
-	// It waits on servers far more than it computes: it runs beside the
-	// package's other long tests (t.Parallel), once the short ones are done.
-	t.Parallel()
 	catalog := testenv.Catalog(t)
 	flags := external(t, catalog.PostgresServers())
 	solutions, stubs := checkout(t), checkout(t)
@@ -90,9 +87,6 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 // reference solution passes and its untouched stub fails. It runs on the
 // package's shared servers, whose data sets the other tests have loaded.
 func TestVerifyEveryLesson(t *testing.T) {
-	// It waits on servers far more than it computes: it runs beside the
-	// package's other long tests (t.Parallel), once the short ones are done.
-	t.Parallel()
 	flags := external(t, catalog.PostgresServers())
 	ws := checkout(t)
 	got := runFor(t, gradeLimit, ws, append(flags, "verify")...)

@@ -155,8 +155,10 @@ func verdicts(t *testing.T, path string) string {
 // keeps the test's twenty checks to about a minute and a half on a loaded
 // 2-core machine. Grading the whole catalog is the same code, longer.
 func TestWorkshop(t *testing.T) {
-	// It waits on servers far more than it computes: it runs beside the
-	// package's other long tests (t.Parallel), once the short ones are done.
+	// It waits on servers more than it computes, and judges no timed
+	// answer: it runs beside the package's other such test (t.Parallel),
+	// once the short ones are done. The tests whose reference solutions
+	// are timed (grade across seeds, verify) run alone.
 	t.Parallel()
 	var graded lessons.Catalog
 	for _, id := range []string{"cache-aside", "aggregation", "materialized-views", "migrations"} {
