@@ -293,6 +293,12 @@ func requireNothingLeft(t *testing.T) {
 			t.Errorf("%d containers of this process left behind", n)
 		}
 	}
+	requireNoLocalDirs(t)
+}
+
+// requireNoLocalDirs: no local directory owned by this process.
+func requireNoLocalDirs(t *testing.T) {
+	t.Helper()
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "dblings-local-*"))
 	for _, d := range dirs {
 		b, _ := os.ReadFile(filepath.Join(d, "owner.json"))
