@@ -49,7 +49,10 @@ func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries
 		if i == 0 {
 			extra = firstArgs
 		}
-		go func() { defer wg.Done(); out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password, extra...) }()
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password, extra...)
+		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
