@@ -72,7 +72,10 @@ func (de *dockerEnv) startReplica(ctx context.Context, primary Server, labels ma
 // the data directory as $1 and the server's settings after it; preStart
 // prepares the created container before it starts.
 func (de *dockerEnv) runScript(ctx context.Context, image, password string, labels, env map[string]string, script, data string, preStart func(context.Context, string) error, extra ...string) (Server, error) {
-	args := append(append(append([]string{"sh", "-c", script, "sh", data}, dockerPostgresArgs...), preloadArgs...), extra...)
+	// The socket goes to /tmp: the images make their socket directory in
+	// their initialisation, which this container skips.
+	args := append([]string{"sh", "-c", script, "sh", data, "-c", "unix_socket_directories=/tmp"}, dockerPostgresArgs...)
+	args = append(append(args, preloadArgs...), extra...)
 	opts := append(commonCustomizers(labels, "5432/tcp"),
 		testcontainers.WithExposedPorts("5432/tcp"),
 		testcontainers.WithConfigModifier(func(c *container.Config) { c.User = "postgres" }),
@@ -199,7 +202,9 @@ func dockerRestore(ctx context.Context, b *Backup, target time.Time) (*Instance,
 }
 
 // copyBetween copies a directory from one container to the same place in
-// another, keeping owners and modes (both run the same image).
+// another, keeping the owners and modes the archive carries (both run the
+// same image, so the same postgres user). CopyUIDGID would instead give
+// the files to an owner the engine picks.
 func copyBetween(ctx context.Context, from, to, dir string) error {
 	cli, err := dockerClient()
 	if err != nil {
@@ -212,6 +217,6 @@ func copyBetween(ctx context.Context, from, to, dir string) error {
 	}
 	defer src.Content.Close()
 	parent := dir[:strings.LastIndex(dir, "/")]
-	_, err = cli.CopyToContainer(ctx, to, client.CopyToContainerOptions{DestinationPath: parent, Content: src.Content, CopyUIDGID: true})
+	_, err = cli.CopyToContainer(ctx, to, client.CopyToContainerOptions{DestinationPath: parent, Content: src.Content})
 	return err
 }
