@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/report"
 	"github.com/dblings/dblings/sandbox"
 )
@@ -132,7 +133,7 @@ func diagnose(ctx context.Context, f *Factory) (doctorReport, error) {
 		}
 	}
 
-	cfg, err := f.SandboxConfig(1)
+	cfg, err := f.SandboxConfig(lessons.Needs{})
 	if err != nil {
 		return r, err
 	}
