@@ -55,6 +55,27 @@ func TestCapabilities(t *testing.T) {
 			t.Run("clone streams to the replica", func(t *testing.T) { testCloneOnReplica(t, replica) })
 			t.Run("replica stops", func(t *testing.T) { testReplicaStops(t, env) })
 			t.Run("point-in-time restore", func(t *testing.T) { testRestore(t, env) })
+			t.Run("kept record keeps them", func(t *testing.T) {
+				ws := t.TempDir()
+				if err := sandbox.SaveKept(ws, env); err != nil {
+					t.Fatal(err)
+				}
+				kept, err := sandbox.LoadKept(context.Background(), ws)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if kept.Replica == nil || kept.Replica.URL != env.Replica.URL || kept.Archive != env.Archive || kept.Postgres[0].Container != env.Postgres[0].Container {
+					t.Errorf("reloaded %+v, want the replica, archive and container of %+v", kept, env)
+				}
+			})
+			t.Run("capabilities reported", func(t *testing.T) {
+				for _, c := range env.Capabilities(context.Background(), true, true) {
+					if !c.OK {
+						t.Errorf("%s: %s", c.Name, c.Detail)
+					}
+					t.Logf("doctor line: %s  %s", c.Name, c.Detail)
+				}
+			})
 			urls := append(postgresURLs(env), env.Replica.URL)
 			if err := env.Stop(ctx); err != nil {
 				t.Fatalf("stop: %v", err)

@@ -351,3 +351,9 @@ func LocalBinaries() []Binary {
 	b, _ := findLocalBinaries()
 	return []Binary{{"initdb", b.InitDB}, {"postgres", b.Postgres}, {"redis-server", b.Redis}}
 }
+
+// LocalReplicationBinary is where the local provider finds pg_basebackup,
+// which replicas and base backups need ("": not found).
+func LocalReplicationBinary() Binary {
+	return Binary{"pg_basebackup", lookBinary("pg_basebackup", postgresBinDirs())}
+}
