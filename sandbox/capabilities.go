@@ -44,8 +44,12 @@ func (e *CapabilityError) Error() string {
 		CapReplica: "a streaming replica with controllable lag",
 		CapArchive: "a WAL archive and point-in-time restore",
 	}[e.Capability]
-	return fmt.Sprintf("this lesson needs %s, which the %s environment cannot give (%s); "+
-		"run it with the docker or local environment (--env docker or --env local)", what, e.Provider, e.Reason)
+	if e.Provider == External {
+		return fmt.Sprintf("this lesson needs %s, which the external environment cannot give (%s); "+
+			"run it with the docker or local environment (--env docker or --env local)", what, e.Reason)
+	}
+	return fmt.Sprintf("this lesson needs %s, and this %s environment has none (%s); "+
+		"a new one starts it: dblings env down, then dblings env up or dblings check", what, e.Provider, e.Reason)
 }
 
 // Instance is a Postgres server started on demand: a replica or a
