@@ -14,91 +14,42 @@ import (
 	"github.com/dblings/dblings/sandbox"
 )
 
-// TestCapabilities proves, on real servers of the local and docker
-// providers, what the operations lessons stand on: pg_stat_statements in
+// testCapabilities proves, on a running environment with a replica and a
+// WAL archive, what the operations lessons stand on: pg_stat_statements in
 // every server, a replica whose lag is under control, and a point-in-time
-// restore from a base backup and the archived WAL; and that everything
-// started is removed.
-func TestCapabilities(t *testing.T) {
-	tests := []struct {
-		name   string
-		config func(t *testing.T) sandbox.Config
-	}{
-		{"local", func(t *testing.T) sandbox.Config {
-			testenv.RequireLocal(t)
-			return sandbox.Config{Provider: sandbox.Local}
-		}},
-		{"docker", func(t *testing.T) sandbox.Config {
-			testenv.RequireDocker(t)
-			return dockerConfig()
-		}},
+// restore from a base backup and the archived WAL. What it starts on the
+// way is stopped; the caller checks that nothing is left.
+func testCapabilities(t *testing.T, env *sandbox.Env) {
+	replica, err := env.ReplicaOf()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			cfg := tt.config(t)
-			cfg.Replica, cfg.Archive = true, true
-			ctx := context.Background()
-			start := time.Now()
-			env, err := sandbox.Start(ctx, cfg)
-			if err != nil {
-				_ = env.Stop(ctx)
-				t.Fatalf("start: %v", err)
-			}
-			t.Logf("%s: primary, replica (streaming) and Redis ready in %s", tt.name, time.Since(start).Round(time.Millisecond))
-			replica, err := env.ReplicaOf()
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Run("pg_stat_statements", func(t *testing.T) { testStatStatements(t, env) })
-			t.Run("replica lag control", func(t *testing.T) { testLagControl(t, replica) })
-			t.Run("clone streams to the replica", func(t *testing.T) { testCloneOnReplica(t, replica) })
-			t.Run("replica stops", func(t *testing.T) { testReplicaStops(t, env) })
-			t.Run("point-in-time restore", func(t *testing.T) { testRestore(t, env) })
-			t.Run("kept record keeps them", func(t *testing.T) {
-				ws := t.TempDir()
-				if err := sandbox.SaveKept(ws, env); err != nil {
-					t.Fatal(err)
-				}
-				kept, err := sandbox.LoadKept(context.Background(), ws)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if kept.Replica == nil || kept.Replica.URL != env.Replica.URL || kept.Archive != env.Archive || kept.Postgres[0].Container != env.Postgres[0].Container {
-					t.Errorf("reloaded %+v, want the replica, archive and container of %+v", kept, env)
-				}
-			})
-			t.Run("capabilities reported", func(t *testing.T) {
-				for _, c := range env.Capabilities(context.Background(), true, true) {
-					if !c.OK {
-						t.Errorf("%s: %s", c.Name, c.Detail)
-					}
-					t.Logf("doctor line: %s  %s", c.Name, c.Detail)
-				}
-			})
-			urls := append(postgresURLs(env), env.Replica.URL)
-			if err := env.Stop(ctx); err != nil {
-				t.Fatalf("stop: %v", err)
-			}
-			for _, u := range urls {
-				requireClosed(t, u)
-			}
-			requireNothingLeftOf(t, tt.name)
-		})
-	}
-}
-
-// requireNothingLeftOf checks the provider's own leftovers only: the
-// other provider's subtest runs beside it.
-func requireNothingLeftOf(t *testing.T, provider string) {
-	t.Helper()
-	if provider == "docker" {
-		if n := ownContainers(t); n != 0 {
-			t.Errorf("%d containers of this process left behind", n)
+	t.Run("pg_stat_statements", func(t *testing.T) { testStatStatements(t, env) })
+	t.Run("replica lag control", func(t *testing.T) { testLagControl(t, replica) })
+	t.Run("clone streams to the replica", func(t *testing.T) { testCloneOnReplica(t, replica) })
+	t.Run("replica stops", func(t *testing.T) { testReplicaStops(t, env) })
+	t.Run("point-in-time restore", func(t *testing.T) { testRestore(t, env) })
+	t.Run("kept record keeps them", func(t *testing.T) {
+		ws := t.TempDir()
+		if err := sandbox.SaveKept(ws, env); err != nil {
+			t.Fatal(err)
 		}
-		return
-	}
-	requireNoLocalDirs(t)
+		kept, err := sandbox.LoadKept(context.Background(), ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept.Replica == nil || kept.Replica.URL != env.Replica.URL || kept.Archive != env.Archive || kept.Postgres[0].Container != env.Postgres[0].Container {
+			t.Errorf("reloaded %+v, want the replica, archive and container of %+v", kept, env)
+		}
+	})
+	t.Run("capabilities reported", func(t *testing.T) {
+		for _, c := range env.Capabilities(context.Background(), true, true) {
+			if !c.OK {
+				t.Errorf("%s: %s", c.Name, c.Detail)
+			}
+			t.Logf("doctor line: %s  %s", c.Name, c.Detail)
+		}
+	})
 }
 
 func testStatStatements(t *testing.T, env *sandbox.Env) {
