@@ -21,7 +21,14 @@ import (
 // passing one.
 func Start(tb testing.TB, servers int) *sandbox.Env {
 	tb.Helper()
-	env, err := start(lessons.Needs{PostgresServers: servers})
+	return StartFor(tb, lessons.Needs{PostgresServers: servers})
+}
+
+// StartFor is Start for what lessons need: servers, a replica, a WAL
+// archive.
+func StartFor(tb testing.TB, needs lessons.Needs) *sandbox.Env {
+	tb.Helper()
+	env, err := start(needs)
 	tb.Cleanup(func() {
 		if err := env.Stop(context.Background()); err != nil {
 			tb.Errorf("stop environment: %v", err)
