@@ -171,6 +171,9 @@ func Restore(ctx context.Context, b *Backup, target time.Time) (*Instance, error
 	if target.Before(b.At) {
 		return nil, &UsageError{Msg: fmt.Sprintf("cannot restore to %s: the base backup was taken later, at %s", target.Format(time.RFC3339Nano), b.At.Format(time.RFC3339Nano))}
 	}
+	if target.After(time.Now()) {
+		return nil, &UsageError{Msg: fmt.Sprintf("cannot restore to %s: that moment has not come yet", target.Format(time.RFC3339Nano))}
+	}
 	if err := archiveNow(ctx, b.primary.URL); err != nil {
 		return nil, fmt.Errorf("archive the latest WAL: %w", err)
 	}

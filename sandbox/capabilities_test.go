@@ -197,8 +197,11 @@ func testRestore(t *testing.T, env *sandbox.Env) {
 	if err := restored.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sandbox.Restore(ctx, backup, backup.At.Add(-time.Hour)); err == nil {
-		t.Error("a target before the backup was accepted")
+	var usage *sandbox.UsageError
+	for _, bad := range []time.Time{backup.At.Add(-time.Hour), time.Now().Add(time.Hour)} {
+		if _, err := sandbox.Restore(ctx, backup, bad); !errors.As(err, &usage) {
+			t.Errorf("restore to %s (backup at %s) = %v, want a UsageError", bad, backup.At, err)
+		}
 	}
 }
 
