@@ -8,6 +8,13 @@
 // reap what a crashed process left behind, and for an environment kept by
 // "dblings env up" the workspace it serves, so that its keeper can be found
 // (Keepers) when the workspace's record of it is lost.
+//
+// Every Postgres server loads pg_stat_statements. On request (Config) the
+// docker and local providers also start a streaming replica of the first
+// server, whose replay the caller pauses and resumes (Replica), and make
+// that server archive its WAL, for base backups and point-in-time restores
+// (Env.BaseBackup, Restore). The external provider takes a replica by URL
+// and refuses the rest with a CapabilityError.
 package sandbox
 
 import (
