@@ -115,6 +115,28 @@ func testLagControl(t *testing.T, r *sandbox.Replica) {
 	}
 	t.Logf("lag control: pause %s, resume+replayed %s, a write streamed and replayed in %s",
 		paused.Round(time.Microsecond), resumed.Round(time.Microsecond), time.Since(start).Round(time.Microsecond))
+
+	// An apply delay: stale right after the write, fresh once it has passed.
+	const delay = 500 * time.Millisecond
+	if err := r.SetApplyDelay(ctx, delay); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.SetApplyDelay(context.Background(), 0) })
+	time.Sleep(50 * time.Millisecond) // the reload reaches the startup process
+	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (3)")
+	written := time.Now()
+	if n := count(t, r.URL, "lag_probe"); n != 2 {
+		t.Errorf("with a %s apply delay the replica shows %d rows right after the write, want 2 (stale)", delay, n)
+	}
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(written); took < delay {
+		t.Errorf("the write was applied %s after it, before the %s delay", took, delay)
+	}
+	if n := count(t, r.URL, "lag_probe"); n != 3 {
+		t.Errorf("after the delay the replica shows %d rows, want 3", n)
+	}
 }
 
 // testCloneOnReplica: the runner clones a check's database from a

@@ -60,6 +60,22 @@ func (r *Replica) ResumeReplay(ctx context.Context) error {
 	})
 }
 
+// SetApplyDelay makes the replica apply each transaction only once d has
+// passed since its commit on the primary (recovery_min_apply_delay; 0
+// turns it off): a read right after a write is stale by design, and a
+// wait for the write's LSN still ends, d later. Unlike PauseReplay it
+// needs nothing more from the runner during a check.
+func (r *Replica) SetApplyDelay(ctx context.Context, d time.Duration) error {
+	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		set := fmt.Sprintf("ALTER SYSTEM SET recovery_min_apply_delay = '%dms'", d.Milliseconds())
+		if _, err := conn.Exec(ctx, set); err != nil {
+			return fmt.Errorf("set the apply delay: %w", err)
+		}
+		_, err := conn.Exec(ctx, "SELECT pg_reload_conf()")
+		return err
+	})
+}
+
 // WaitReplayed returns once the replica has applied the WAL up to lsn, or
 // when ctx ends. With replay paused it waits until ctx ends.
 func (r *Replica) WaitReplayed(ctx context.Context, lsn LSN) error {
