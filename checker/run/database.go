@@ -119,8 +119,8 @@ func cloneFixture(ctx context.Context, server string, fixture *fixtures.Fixture,
 const replicaWait = time.Minute
 
 // onReplica waits until the replica has replayed the check's fresh clone
-// and its role, with replay resumed (a killed check may have left it
-// paused), and returns the clone's URL on the replica. An environment
+// and its role, with replay resumed and undelayed (a killed run may have
+// left it paused or delayed), and returns the clone's URL on the replica. An environment
 // without a replica is a CapabilityError that names the environments
 // that have one.
 func onReplica(ctx context.Context, env *sandbox.Env, cloneURL string) (string, error) {
@@ -132,6 +132,9 @@ func onReplica(ctx context.Context, env *sandbox.Env, cloneURL string) (string, 
 	defer cancel()
 	if err := r.ResumeReplay(ctx); err != nil {
 		return "", &EnvironmentError{Step: "resuming the replica's replay", Err: err}
+	}
+	if err := r.SetApplyDelay(ctx, 0); err != nil {
+		return "", &EnvironmentError{Step: "removing the replica's apply delay", Err: err}
 	}
 	if err := r.CatchUp(ctx); err != nil {
 		return "", &EnvironmentError{Step: "waiting for the check's database on the replica", Err: err}
