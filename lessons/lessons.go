@@ -32,6 +32,12 @@ type Lesson struct {
 	PostgresServers int
 	// Redis says whether the check needs a Redis server.
 	Redis bool
+	// Replica says that the check needs a streaming replica of the first
+	// Postgres server, whose lag the runner controls.
+	Replica bool
+	// Archive says that the check needs the first Postgres server to
+	// archive its WAL, for base backups and point-in-time restores.
+	Archive bool
 	// Race says that the check runs the learner's code with Go's race
 	// detector: a lesson about concurrency, where a data race is a wrong
 	// answer that usually passes without it.
@@ -127,10 +133,54 @@ func (c Catalog) IDs() []string {
 
 // PostgresServers is the most Postgres servers any lesson needs: what an
 // environment kept for the whole curriculum starts.
-func (c Catalog) PostgresServers() int {
-	n := 1
+func (c Catalog) PostgresServers() int { return c.Needs().PostgresServers }
+
+// Needs is what lessons need of their environment. Every Postgres server
+// runs with pg_stat_statements loaded, so that is no need of its own.
+type Needs struct {
+	PostgresServers int  // at least 1
+	Replica         bool // a streaming replica of the first server
+	Archive         bool // the first server archives its WAL
+}
+
+// Needs is what the lesson's check needs.
+func (l Lesson) Needs() Needs {
+	return Needs{PostgresServers: max(1, l.PostgresServers), Replica: l.Replica, Archive: l.Archive}
+}
+
+// Needs is the most any lesson of the catalog needs: what an environment
+// kept for the whole curriculum starts. A replica or an archive is started
+// only when a lesson asks for it, so a catalog without such a lesson
+// starts as fast as before.
+func (c Catalog) Needs() Needs {
+	n := Needs{PostgresServers: 1}
 	for _, l := range c {
-		n = max(n, l.PostgresServers)
+		n = n.With(l.Needs())
 	}
 	return n
+}
+
+// With is what n and o need together.
+func (n Needs) With(o Needs) Needs {
+	return Needs{PostgresServers: max(n.PostgresServers, o.PostgresServers), Replica: n.Replica || o.Replica, Archive: n.Archive || o.Archive}
+}
+
+// Covers says whether an environment made for n serves o too.
+func (n Needs) Covers(o Needs) bool {
+	return n.PostgresServers >= o.PostgresServers && (n.Replica || !o.Replica) && (n.Archive || !o.Archive)
+}
+
+// String says the needs in words, e.g. "2 Postgres servers, a replica".
+func (n Needs) String() string {
+	s := fmt.Sprintf("%d Postgres server", n.PostgresServers)
+	if n.PostgresServers != 1 {
+		s += "s"
+	}
+	if n.Replica {
+		s += ", a replica"
+	}
+	if n.Archive {
+		s += ", a WAL archive"
+	}
+	return s
 }

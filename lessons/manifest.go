@@ -28,6 +28,8 @@ const ManifestFile = "lesson.toml"
 //	[servers]
 //	postgres = 1
 //	redis    = true
+//	replica  = true   # optional: a streaming replica of the first server
+//	archive  = true   # optional: WAL archiving and point-in-time restore
 //
 //	[check]        # optional
 //	race = true
@@ -42,6 +44,8 @@ type manifest struct {
 	Servers struct {
 		Postgres int  `toml:"postgres"`
 		Redis    bool `toml:"redis"`
+		Replica  bool `toml:"replica"`
+		Archive  bool `toml:"archive"`
 	} `toml:"servers"`
 	Check struct {
 		Race bool `toml:"race"`
@@ -140,6 +144,7 @@ func loadLesson(tree fs.FS, dir string) (Lesson, error) {
 	return Lesson{
 		ID: m.ID, Dir: dir, Title: m.Title, File: m.File, Fixture: m.Fixture,
 		PostgresServers: m.Servers.Postgres, Redis: m.Servers.Redis, Race: m.Check.Race,
+		Replica: m.Servers.Replica, Archive: m.Servers.Archive,
 		Minutes: m.Minutes, Points: m.points(), Teaches: m.Teaches, texts: texts,
 	}, nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -75,13 +77,21 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 	password := randomPassword()
 	labels := ownerLabels(owner.Self(), cfg.Workspace)
 
+	var firstArgs []string
+	if cfg.Archive {
+		env.Archive, firstArgs = dockerArchiveDir, archiveArgs(dockerArchiveCommand)
+	}
 	errs := make([]error, cfg.PostgresServers+1)
 	var wg sync.WaitGroup
 	for i := range env.Postgres {
+		var extra []string
+		if i == 0 {
+			extra = firstArgs
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			env.Postgres[i], errs[i] = de.runPostgres(ctx, orDefault(cfg.PostgresImage, DefaultPostgresImage), password, labels)
+			env.Postgres[i], errs[i] = de.runPostgres(ctx, orDefault(cfg.PostgresImage, DefaultPostgresImage), password, labels, extra)
 		}()
 	}
 	wg.Add(1)
@@ -92,6 +102,14 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 	wg.Wait()
 	if err := joinUnique(errs); err != nil {
 		return env, fmt.Errorf("%w\n(an image that cannot be pulled here can be built or loaded by hand and named with DBLINGS_PG_IMAGE / DBLINGS_REDIS_IMAGE)", err)
+	}
+	if cfg.Replica {
+		replica, err := de.startReplica(ctx, env.Postgres[0], labels)
+		if err != nil {
+			return env, &StartError{Provider: Docker, Server: "replica", Err: err}
+		}
+		env.Replica = &replica
+		return env, (&Replica{Primary: env.Postgres[0], Instance: Instance{Server: replica}}).waitStreaming(ctx)
 	}
 	return env, nil
 }
@@ -128,12 +146,16 @@ func commonCustomizers(labels map[string]string, port string) []testcontainers.C
 	}
 }
 
-func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, labels map[string]string) (Server, error) {
+// runPostgres starts a primary: the image's own initialisation, which also
+// lets replicas in other containers connect for replication (see
+// replicationHBA), with extra settings.
+func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, labels map[string]string, extra []string) (Server, error) {
 	opts := append(commonCustomizers(labels, "5432/tcp"),
 		tcpostgres.WithUsername("postgres"),
 		tcpostgres.WithPassword(password),
 		tcpostgres.WithDatabase("postgres"),
-		testcontainers.WithCmdArgs("-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"),
+		testcontainers.WithFiles(replicationHBA()),
+		testcontainers.WithCmdArgs(append(append(slices.Clone(dockerPostgresArgs), preloadArgs...), extra...)...),
 	)
 	ctr, err := runGuarded(func() (testcontainers.Container, error) {
 		c, err := tcpostgres.Run(ctx, image, opts...)
@@ -146,17 +168,47 @@ func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, la
 	if err != nil {
 		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: runImageError(image, err)}
 	}
-	port, err := ctr.MappedPort(ctx, "5432/tcp")
+	srv, err := servePostgres(ctx, ctr, password)
 	if err != nil {
 		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: err}
+	}
+	return srv, nil
+}
+
+// dockerPostgresArgs are the settings of every Postgres container (the
+// postgres module adds fsync=off). A replica must allow as many
+// connections as its primary, so they share them.
+var dockerPostgresArgs = []string{"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"}
+
+// servePostgres waits until the container's server answers a query and
+// returns how to reach it.
+func servePostgres(ctx context.Context, ctr testcontainers.Container, password string) (Server, error) {
+	port, err := ctr.MappedPort(ctx, "5432/tcp")
+	if err != nil {
+		return Server{}, err
 	}
 	u := url.URL{Scheme: "postgres", User: url.UserPassword("postgres", password),
 		Host: fmt.Sprintf("127.0.0.1:%d", port.Num()), Path: "/postgres", RawQuery: "sslmode=disable"}
-	version, err := waitReady(ctx, nil, func(ctx context.Context) (string, error) { return pingPostgres(ctx, u.String()) })
-	if err != nil {
-		return Server{}, &StartError{Provider: Docker, Server: "postgres", Err: err}
+	alive := func() bool {
+		st, err := ctr.State(context.WithoutCancel(ctx))
+		return err == nil && st.Running
 	}
-	return Server{URL: u.String(), Version: version}, nil
+	version, err := waitReady(ctx, alive, func(ctx context.Context) (string, error) { return pingPostgres(ctx, u.String()) })
+	if err != nil {
+		return Server{}, fmt.Errorf("%w\n%s", err, containerLog(ctx, ctr))
+	}
+	return Server{URL: u.String(), Version: version, Container: ctr.GetContainerID()}, nil
+}
+
+// containerLog is the last lines a container wrote, for error messages.
+func containerLog(ctx context.Context, ctr testcontainers.Container) string {
+	r, err := ctr.Logs(context.WithoutCancel(ctx))
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(io.LimitReader(r, 1<<20))
+	return tail(string(b), 10)
 }
 
 func (de *dockerEnv) runRedis(ctx context.Context, image, password string, labels map[string]string) (Server, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,13 @@ func startExternal(ctx context.Context, cfg Config) (*Env, error) {
 			return nil, &StartError{Provider: External, Server: "postgres", Err: err}
 		}
 		env.Postgres = append(env.Postgres, Server{URL: u, Version: version})
+	}
+	if cfg.ReplicaURL != "" {
+		version, err := pingPostgres(ctx, cfg.ReplicaURL)
+		if err != nil {
+			return nil, &StartError{Provider: External, Server: "replica", Err: err}
+		}
+		env.Replica = &Server{URL: cfg.ReplicaURL, Version: version}
 	}
 	version, err := pingRedis(ctx, cfg.RedisURL)
 	if err != nil {
@@ -58,7 +66,11 @@ const externalMarkerPrefix = "dblings-external-"
 
 // validateURLs rejects malformed URLs before anything touches the network.
 func validateURLs(cfg Config) error {
-	for _, u := range cfg.PostgresURLs {
+	urls := cfg.PostgresURLs
+	if cfg.ReplicaURL != "" {
+		urls = append(slices.Clone(urls), cfg.ReplicaURL)
+	}
+	for _, u := range urls {
 		if _, err := pgx.ParseConfig(u); err != nil {
 			return &UsageError{Msg: fmt.Sprintf("malformed Postgres URL %q: %v", redact(u), err)}
 		}

@@ -104,9 +104,13 @@ func LoadKept(ctx context.Context, workspace string) (*Env, error) {
 func (e *Env) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	errs := make([]error, len(e.Postgres)+1)
+	servers := e.Postgres
+	if e.Replica != nil {
+		servers = append(slices.Clone(servers), *e.Replica)
+	}
+	errs := make([]error, len(servers)+1)
 	var wg sync.WaitGroup
-	for i, s := range e.Postgres {
+	for i, s := range servers {
 		wg.Add(1)
 		go func() { defer wg.Done(); _, errs[i] = pingPostgres(ctx, s.URL) }()
 	}

@@ -124,12 +124,34 @@ func startLocal(ctx context.Context, cfg Config) (*Env, error) {
 		defer wg.Done()
 		env.Redis, redisErr = le.startRedis(ctx, bins.Redis, password)
 	}()
-	pgErr := le.startPostgresServers(ctx, bins, password, env.Postgres)
+	pgErr := le.startPostgres(ctx, cfg, bins, password, env)
 	wg.Wait()
 	if err := errors.Join(pgErr, redisErr); err != nil {
 		return env, err
 	}
 	return env, nil
+}
+
+// startPostgres starts the environment's Postgres servers, the first one
+// archiving its WAL when cfg asks, then the replica cfg asks for.
+func (le *localEnv) startPostgres(ctx context.Context, cfg Config, bins localBinaries, password string, env *Env) error {
+	var firstArgs []string
+	if cfg.Archive {
+		dir, err := le.mkdir("archive")
+		if err != nil {
+			return &StartError{Provider: Local, Server: "postgres", Err: err}
+		}
+		env.Archive, firstArgs = dir, archiveArgs(fmt.Sprintf(`cp "%%p" "%s/%%f"`, dir))
+	}
+	if err := le.startPostgresServers(ctx, bins, password, env.Postgres, firstArgs); err != nil || !cfg.Replica {
+		return err
+	}
+	replica, err := le.startReplica(ctx, env.Postgres[0])
+	if err != nil {
+		return &StartError{Provider: Local, Server: "replica", Err: err}
+	}
+	env.Replica = &replica
+	return (&Replica{Primary: env.Postgres[0], Instance: Instance{Server: replica}}).waitStreaming(ctx)
 }
 
 // newLocalEnv makes the environment's directory, named after its owner, and
@@ -328,4 +350,10 @@ type Binary struct{ Name, Path string }
 func LocalBinaries() []Binary {
 	b, _ := findLocalBinaries()
 	return []Binary{{"initdb", b.InitDB}, {"postgres", b.Postgres}, {"redis-server", b.Redis}}
+}
+
+// LocalReplicationBinary is where the local provider finds pg_basebackup,
+// which replicas and base backups need ("": not found).
+func LocalReplicationBinary() Binary {
+	return Binary{"pg_basebackup", lookBinary("pg_basebackup", postgresBinDirs())}
 }

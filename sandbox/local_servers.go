@@ -25,7 +25,8 @@ const readyTimeout = 60 * time.Second
 // server in parallel. Every copy is made before any server starts: a data
 // directory copied from a running server carries its postmaster.pid, and
 // the copy's server then refuses to start ("lock file already exists").
-func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries, password string, out []Server) error {
+// The first server also gets firstArgs (WAL archiving).
+func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries, password string, out []Server, firstArgs []string) error {
 	first, err := le.initdb(ctx, bins.InitDB, password)
 	if err != nil {
 		return &StartError{Provider: Local, Server: "postgres", Err: err}
@@ -44,7 +45,14 @@ func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries
 	}
 	for i := range out {
 		wg.Add(1)
-		go func() { defer wg.Done(); out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password) }()
+		var extra []string
+		if i == 0 {
+			extra = firstArgs
+		}
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password, extra...)
+		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -86,8 +94,8 @@ const portAttempts = 5
 // runPostgres starts one server on a free loopback port and waits until it
 // answers a query. A port taken between choosing and binding is retried.
 // Only TCP is used: no Unix socket, whose path could exceed the 104 or 108
-// bytes allowed when TMPDIR is long.
-func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password string) (Server, error) {
+// bytes allowed when TMPDIR is long. extra are more settings ("-c", "k=v").
+func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password string, extra ...string) (Server, error) {
 	var lastErr error
 	for attempt := 0; attempt < portAttempts; attempt++ {
 		port, err := freePort()
@@ -95,10 +103,11 @@ func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password st
 			return Server{}, err
 		}
 		logPath := data + ".log"
-		cmd := le.command(postgres, "-D", data, "-p", strconv.Itoa(port),
+		args := append([]string{"-D", data, "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
 			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-			"-c", "max_connections=200")
+			"-c", "max_connections=200"}, preloadArgs...)
+		cmd := le.command(postgres, append(args, extra...)...)
 		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
 		srv, err := le.runServer(ctx, cmd, logPath, func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })
 		if err == nil {

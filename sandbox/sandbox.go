@@ -8,6 +8,13 @@
 // reap what a crashed process left behind, and for an environment kept by
 // "dblings env up" the workspace it serves, so that its keeper can be found
 // (Keepers) when the workspace's record of it is lost.
+//
+// Every Postgres server loads pg_stat_statements. On request (Config) the
+// docker and local providers also start a streaming replica of the first
+// server, whose replay the caller pauses and resumes (Replica), and make
+// that server archive its WAL, for base backups and point-in-time restores
+// (Env.BaseBackup, Restore). The external provider takes a replica by URL
+// and refuses the rest with a CapabilityError.
 package sandbox
 
 import (
@@ -49,6 +56,16 @@ type Config struct {
 	RedisImage    string
 	// PostgresServers is how many Postgres servers to start (at least 1).
 	PostgresServers int
+	// Replica starts a streaming replica of the first Postgres server with
+	// the environment (Env.Replica). The external provider takes it from
+	// ReplicaURL instead.
+	Replica bool
+	// ReplicaURL is the external provider's replica of its first Postgres
+	// server.
+	ReplicaURL string
+	// Archive makes the first Postgres server archive its WAL (Env.Archive),
+	// for base backups and point-in-time restores.
+	Archive bool
 	// Keep leaves the servers running when the process that started them
 	// exits normally (dblings env up); they are still reaped once it is gone.
 	Keep bool
@@ -66,6 +83,8 @@ type Server struct {
 	URL string `json:"url"`
 	// Version is what the server reports, e.g. "15.18" or "7.0.15".
 	Version string `json:"version"`
+	// Container is the docker provider's container of the server.
+	Container string `json:"container,omitempty"`
 }
 
 // Env is a running environment: at least one Postgres server and one Redis.
@@ -73,6 +92,13 @@ type Env struct {
 	Provider Provider `json:"provider"`
 	Postgres []Server `json:"postgres"`
 	Redis    Server   `json:"redis"`
+	// Replica is a streaming replica of the first Postgres server, when
+	// Config.Replica asked for one (see ReplicaOf).
+	Replica *Server `json:"replica,omitempty"`
+	// Archive is where the first Postgres server archives its WAL, when
+	// Config.Archive asked for it: a directory of this machine (local) or
+	// of the server's container (docker).
+	Archive string `json:"archive,omitempty"`
 	// Kept is true for an environment kept by "dblings env up" and reused:
 	// this process did not start it and will not stop it.
 	Kept bool `json:"-"`

@@ -30,25 +30,29 @@ func dockerConfig() sandbox.Config {
 
 // TestProvidersStartAnswerAndLeaveNothing starts each provider, proves the
 // servers answer a real query and PING, and that Stop leaves nothing behind.
+// The one-server environments also start a replica and archive their WAL,
+// and prove the capabilities on the way (see testCapabilities): one start
+// per provider serves both.
 func TestProvidersStartAnswerAndLeaveNothing(t *testing.T) {
 	tests := []struct {
 		name    string
 		servers int
+		caps    bool
 		config  func(t *testing.T) sandbox.Config
 	}{
-		{"local", 1, func(t *testing.T) sandbox.Config {
+		{"local", 1, true, func(t *testing.T) sandbox.Config {
 			testenv.RequireLocal(t)
 			return sandbox.Config{Provider: sandbox.Local}
 		}},
-		{"local/three-postgres", 3, func(t *testing.T) sandbox.Config {
+		{"local/three-postgres", 3, false, func(t *testing.T) sandbox.Config {
 			testenv.RequireLocal(t)
 			return sandbox.Config{Provider: sandbox.Local}
 		}},
-		{"docker", 1, func(t *testing.T) sandbox.Config {
+		{"docker", 1, true, func(t *testing.T) sandbox.Config {
 			testenv.RequireDocker(t)
 			return dockerConfig()
 		}},
-		{"docker/three-postgres", 3, func(t *testing.T) sandbox.Config {
+		{"docker/three-postgres", 3, false, func(t *testing.T) sandbox.Config {
 			testenv.RequireDocker(t)
 			return dockerConfig()
 		}},
@@ -57,11 +61,17 @@ func TestProvidersStartAnswerAndLeaveNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.config(t)
 			cfg.PostgresServers = tt.servers
+			cfg.Replica, cfg.Archive = tt.caps, tt.caps
 			ctx := context.Background()
+			start := time.Now()
 			env, err := sandbox.Start(ctx, cfg)
 			if err != nil {
 				_ = env.Stop(ctx)
 				t.Fatalf("start: %v", err)
+			}
+			t.Logf("ready in %s", time.Since(start).Round(time.Millisecond))
+			if tt.caps {
+				testCapabilities(t, env)
 			}
 			if len(env.Postgres) != tt.servers {
 				t.Fatalf("got %d Postgres servers, want %d", len(env.Postgres), tt.servers)
@@ -81,6 +91,9 @@ func TestProvidersStartAnswerAndLeaveNothing(t *testing.T) {
 				requireBindingsOnLoopback(t)
 			}
 			urls := append([]string{env.Redis.URL}, postgresURLs(env)...)
+			if env.Replica != nil {
+				urls = append(urls, env.Replica.URL)
+			}
 			if err := env.Stop(ctx); err != nil {
 				t.Fatalf("stop: %v", err)
 			}
@@ -293,6 +306,12 @@ func requireNothingLeft(t *testing.T) {
 			t.Errorf("%d containers of this process left behind", n)
 		}
 	}
+	requireNoLocalDirs(t)
+}
+
+// requireNoLocalDirs: no local directory owned by this process.
+func requireNoLocalDirs(t *testing.T) {
+	t.Helper()
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "dblings-local-*"))
 	for _, d := range dirs {
 		b, _ := os.ReadFile(filepath.Join(d, "owner.json"))

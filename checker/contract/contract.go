@@ -5,6 +5,12 @@
 // The runner fills a [Check] and puts [Check.Environ] in the check
 // process's environment; the checker reads it back with [Read]. Both sides
 // are compiled from this one file, so they cannot drift apart.
+//
+// A lesson that declares a replica (replica = true in its manifest) also
+// gets [Check.Replica]: its own database as the replica serves it, under
+// the same unprivileged role. Lag control (pausing and resuming replay)
+// and point-in-time restores need a superuser, so they stay with the
+// runner and its second witness; no superuser URL is ever handed over.
 package contract
 
 import (
@@ -25,6 +31,11 @@ type Check struct {
 	// Redis is the URL of a flushed Redis logical database of its own, or
 	// "" for a lesson that uses no Redis.
 	Redis string `json:"redis,omitempty"`
+	// Replica is the URL of the first Postgres database (Postgres[0]) on
+	// the streaming replica, as the same role: read-only, and behind the
+	// primary by however much the runner lets it lag. "" for a lesson that
+	// declares no replica.
+	Replica string `json:"replica,omitempty"`
 	// Report is the JSON-lines file every assertion appends a record to.
 	Report string `json:"report"`
 	// Seed is the seed of the fixture's data in the databases (0: the

@@ -13,6 +13,7 @@ func TestRoundTrip(t *testing.T) {
 		Postgres: []string{"postgres://a@127.0.0.1:1/x", "postgres://a@127.0.0.1:2/y"},
 		Redis:    "redis://127.0.0.1:3/4",
 		Report:   "/tmp/report.jsonl",
+		Replica:  "postgres://a@127.0.0.1:5/x",
 	}
 	entry, err := want.Environ()
 	if err != nil {
@@ -28,7 +29,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(got.Postgres, ",") != strings.Join(want.Postgres, ",") || got.Redis != want.Redis || got.Report != want.Report {
+	if strings.Join(got.Postgres, ",") != strings.Join(want.Postgres, ",") || got.Redis != want.Redis || got.Report != want.Report || got.Replica != want.Replica {
 		t.Fatalf("read back %+v, want %+v", got, want)
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/fixtures"
 	"github.com/dblings/dblings/lessons"
+	"github.com/dblings/dblings/sandbox"
 )
 
 // EnvironmentError says that the servers could not give a check its
@@ -33,6 +35,7 @@ type databases struct {
 	clones  []*fixtures.Database
 	roles   []*learnerRole // one per clone, in the same order
 	redis   *redisDB
+	replica string // the first clone on the replica, as its role; "" without
 	// roleTime is what the learner's roles took: sweeping, creating and
 	// dropping them (Timings.Role).
 	roleTime time.Duration
@@ -44,6 +47,11 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	servers := max(1, l.PostgresServers)
 	if len(opts.Env.Postgres) < servers {
 		return nil, &EnvironmentError{Step: "choosing servers", Err: fmt.Errorf("lesson %s needs %d Postgres servers and the environment has %d", l.ID, servers, len(opts.Env.Postgres))}
+	}
+	if l.Replica { // before any clone: an environment without one fails at once
+		if _, err := opts.Env.ReplicaOf(); err != nil {
+			return nil, &EnvironmentError{Step: "finding the replica", Err: err}
+		}
 	}
 	fixture, err := fixtures.Lookup(l.Fixture)
 	if err != nil {
@@ -71,6 +79,12 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 			return nil, &EnvironmentError{Step: "giving the check its own role", Err: err}
 		}
 		d.roles = append(d.roles, role)
+	}
+	if l.Replica {
+		if d.replica, err = onReplica(ctx, opts.Env, d.roles[0].url); err != nil {
+			d.release(context.WithoutCancel(ctx))
+			return nil, err
+		}
 	}
 	if !l.Redis {
 		return d, nil
@@ -115,11 +129,53 @@ func cloneFixture(ctx context.Context, server string, fixture *fixtures.Fixture,
 	}
 }
 
+// replicaWait bounds how long a fresh clone may take to reach the
+// replica (about a second was measured on a loaded 2-core machine).
+const replicaWait = time.Minute
+
+// onReplica waits until the replica has replayed the check's fresh clone
+// and its role, with replay resumed and undelayed (a killed run may have
+// left it paused or delayed), and returns the clone's URL on the replica. An environment
+// without a replica is a CapabilityError that names the environments
+// that have one.
+func onReplica(ctx context.Context, env *sandbox.Env, cloneURL string) (string, error) {
+	r, err := env.ReplicaOf()
+	if err != nil {
+		return "", &EnvironmentError{Step: "finding the replica", Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, replicaWait)
+	defer cancel()
+	if err := r.ResumeReplay(ctx); err != nil {
+		return "", &EnvironmentError{Step: "resuming the replica's replay", Err: err}
+	}
+	if err := r.SetApplyDelay(ctx, 0); err != nil {
+		return "", &EnvironmentError{Step: "removing the replica's apply delay", Err: err}
+	}
+	if err := r.CatchUp(ctx); err != nil {
+		return "", &EnvironmentError{Step: "waiting for the check's database on the replica", Err: err}
+	}
+	return withHost(cloneURL, r.URL)
+}
+
+// withHost is rawURL (a database, as a role) on the server of server.
+func withHost(rawURL, server string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
+	}
+	s, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	u.Host = s.Host
+	return u.String(), nil
+}
+
 // environ is the check process's part of the contract: its databases, as
 // its own unprivileged roles and Redis user, and its report file. The
 // superuser URLs never reach the check process.
 func (d *databases) environ(report string) (string, error) {
-	given := contract.Check{Report: report, Seed: d.seed}
+	given := contract.Check{Report: report, Seed: d.seed, Replica: d.replica}
 	if d.redis != nil {
 		given.Redis = d.redis.url
 	}

@@ -48,7 +48,7 @@ func runCheck(ctx context.Context, f *Factory, opts *checkOptions, args []string
 	if err := ws.RequireExercise(l); err != nil {
 		return &ExitError{Code: ExitFailed, Err: err}
 	}
-	env, release, err := f.Environment(ctx, l.PostgresServers)
+	env, release, err := f.Environment(ctx, l.Needs())
 	if err != nil {
 		return err
 	}

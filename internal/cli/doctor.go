@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/report"
 	"github.com/dblings/dblings/sandbox"
 )
@@ -17,6 +18,9 @@ import (
 // minFreeDisk is the space below which doctor warns: fixtures and their
 // clones take a few hundred megabytes.
 const minFreeDisk = 2 << 30
+
+// Doctor reports the capabilities (pg_stat_statements, replica, WAL
+// archive) of the kept environment only: it starts no servers to look.
 
 func newDoctorCmd(f *Factory) *cobra.Command {
 	var format string
@@ -114,6 +118,13 @@ func diagnose(ctx context.Context, f *Factory) (doctorReport, error) {
 	for _, b := range sandbox.LocalBinaries() {
 		r.add(b.Path != "", "local "+b.Name, checker.FirstLine(b.Path, "not found"))
 	}
+	var needs lessons.Needs // a catalog that does not load is reported by every other command
+	if catalog, err := f.Catalog(); err == nil {
+		needs = catalog.Needs()
+	}
+	if b := sandbox.LocalReplicationBinary(); b.Path != "" || needs.Replica || needs.Archive {
+		r.add(b.Path != "", "local "+b.Name, checker.FirstLine(b.Path, "not found: the local environment needs it for replicas and base backups"))
+	}
 
 	if free, err := freeDisk(os.TempDir()); err == nil {
 		r.add(free >= minFreeDisk, "free disk", fmt.Sprintf("%.1f GiB in %s", float64(free)/(1<<30), os.TempDir()))
@@ -125,6 +136,9 @@ func diagnose(ctx context.Context, f *Factory) (doctorReport, error) {
 		switch {
 		case err == nil:
 			r.add(true, "kept environment", fmt.Sprintf("%s, running (dblings env status)", env.Provider))
+			for _, c := range env.Capabilities(ctx, needs.Replica, needs.Archive) {
+				r.add(c.OK, c.Name, c.Detail)
+			}
 		case len(keepers) > 0:
 			r.add(false, "kept environment", fmt.Sprintf("its servers do not answer or its record is lost, keeper pid %s still runs: dblings env up replaces it, dblings env down stops it", joinInts(keepers)))
 		default:
@@ -132,7 +146,7 @@ func diagnose(ctx context.Context, f *Factory) (doctorReport, error) {
 		}
 	}
 
-	cfg, err := f.SandboxConfig(1)
+	cfg, err := f.SandboxConfig(lessons.Needs{})
 	if err != nil {
 		return r, err
 	}

@@ -17,11 +17,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dblings/dblings/checker/run"
+	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/sandbox"
 )
 
 type envUpOptions struct {
-	servers    int
+	needs      lessons.Needs // what the lessons need; --postgres-servers overrides the count
 	foreground bool
 }
 
@@ -43,18 +44,23 @@ func newEnvUpCmd(f *Factory) *cobra.Command {
 		Use:   "up",
 		Short: "Start servers that outlive this command",
 		Args:  cobra.NoArgs,
+		Long: `Start servers that outlive this command: as many Postgres servers as the
+lessons need, and a streaming replica or WAL archiving only when a lesson's
+manifest asks for them.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !cmd.Flags().Changed("postgres-servers") {
-				catalog, err := f.Catalog()
-				if err != nil {
-					return err
-				}
-				opts.servers = catalog.PostgresServers()
+			catalog, err := f.Catalog()
+			if err != nil {
+				return err
+			}
+			servers := opts.needs.PostgresServers
+			opts.needs = catalog.Needs()
+			if cmd.Flags().Changed("postgres-servers") {
+				opts.needs.PostgresServers = servers
 			}
 			return runEnvUp(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.servers, "postgres-servers", 0, "how many Postgres servers to start (default: as many as the lessons need, from their manifests)")
+	cmd.Flags().IntVar(&opts.needs.PostgresServers, "postgres-servers", 0, "how many Postgres servers to start (default: as many as the lessons need, from their manifests)")
 	cmd.Flags().BoolVar(&opts.foreground, "foreground", false, "stay in the foreground and stop the servers on Ctrl-C")
 	return cmd
 }
@@ -64,10 +70,10 @@ func runEnvUp(ctx context.Context, f *Factory, opts *envUpOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.servers < 1 {
+	if opts.needs.PostgresServers < 1 {
 		return usageError("--postgres-servers must be at least 1")
 	}
-	if _, err := f.SandboxConfig(opts.servers); err != nil {
+	if _, err := f.SandboxConfig(opts.needs); err != nil {
 		return err
 	}
 	unlock, err := lockEnv(ws)
@@ -86,13 +92,13 @@ func runEnvUp(ctx context.Context, f *Factory, opts *envUpOptions) error {
 	}
 	reapChecks(ctx, nil)
 	if opts.foreground {
-		return keepEnvironment(ctx, f, ws, opts.servers, func(env *sandbox.Env) {
+		return keepEnvironment(ctx, f, ws, opts.needs, func(env *sandbox.Env) {
 			unlock() // ready: another "env up" may now find it
 			printEnv(f, env, false)
 			fmt.Fprintln(f.IO.Out, "Press Ctrl-C to stop the servers.")
 		})
 	}
-	return startKeeper(ctx, f, ws, opts.servers)
+	return startKeeper(ctx, f, ws, opts.needs)
 }
 
 // lockEnv makes "env up" and "env down" in one workspace take turns: a
@@ -144,7 +150,7 @@ func reapChecks(ctx context.Context, env *sandbox.Env) {
 
 // startKeeper runs "dblings env serve" as a detached process and waits until
 // it has recorded a ready environment, or failed.
-func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error {
+func startKeeper(ctx context.Context, f *Factory, ws string, needs lessons.Needs) error {
 	logPath := filepath.Join(ws, ".dblings", "env.log")
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return err
@@ -154,7 +160,7 @@ func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error 
 		return err
 	}
 	defer logFile.Close()
-	keeper, err := f.keeperCommand(ws, servers)
+	keeper, err := f.keeperCommand(ws, needs)
 	if err != nil {
 		return err
 	}
@@ -196,25 +202,32 @@ func startKeeper(ctx context.Context, f *Factory, ws string, servers int) error 
 // keeper running; "env down" stops it. The server URLs reach it through
 // its environment, never its command line: every local user can read a
 // process's arguments (ps), while its environment is its owner's only.
-func (f *Factory) keeperCommand(ws string, servers int) (*exec.Cmd, error) {
+func (f *Factory) keeperCommand(ws string, needs lessons.Needs) (*exec.Cmd, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"env", "serve", "--postgres-servers", strconv.Itoa(servers), "--workspace", ws}
+	args := []string{"env", "serve", "--postgres-servers", strconv.Itoa(needs.PostgresServers), "--workspace", ws}
+	if needs.Replica {
+		args = append(args, "--replica")
+	}
+	if needs.Archive {
+		args = append(args, "--archive")
+	}
 	if f.envName != "" {
 		args = append(args, "--env", f.envName)
 	}
 	keeper := exec.Command(exe, args...)
 	keeper.Env = append(os.Environ(),
 		"DBLINGS_PG_URL="+strings.Join(f.pgURLs, ","),
-		"DBLINGS_REDIS_URL="+f.redisURL)
+		"DBLINGS_REDIS_URL="+f.redisURL,
+		"DBLINGS_REPLICA_URL="+f.replicaURL)
 	keeper.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	return keeper, nil
 }
 
 func newEnvServeCmd(f *Factory) *cobra.Command {
-	servers := 1
+	needs := lessons.Needs{PostgresServers: 1}
 	cmd := &cobra.Command{
 		Use:    "serve",
 		Short:  "Run an environment in the foreground and record it (used by env up)",
@@ -225,12 +238,14 @@ func newEnvServeCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return keepEnvironment(cmd.Context(), f, ws, servers, func(env *sandbox.Env) {
+			return keepEnvironment(cmd.Context(), f, ws, needs, func(env *sandbox.Env) {
 				fmt.Fprintf(f.IO.Out, "environment ready (%s), keeper pid %d\n", env.Provider, os.Getpid())
 			})
 		},
 	}
-	cmd.Flags().IntVar(&servers, "postgres-servers", servers, "how many Postgres servers to start")
+	cmd.Flags().IntVar(&needs.PostgresServers, "postgres-servers", needs.PostgresServers, "how many Postgres servers to start")
+	cmd.Flags().BoolVar(&needs.Replica, "replica", false, "start a streaming replica of the first server")
+	cmd.Flags().BoolVar(&needs.Archive, "archive", false, "archive the first server's WAL")
 	return cmd
 }
 
@@ -238,8 +253,8 @@ func newEnvServeCmd(f *Factory) *cobra.Command {
 // holds it until the context ends (SIGINT, SIGTERM), then removes it. What
 // it starts carries the workspace, so its keeper can be found without the
 // record.
-func keepEnvironment(ctx context.Context, f *Factory, ws string, servers int, ready func(*sandbox.Env)) error {
-	cfg, err := f.SandboxConfig(servers)
+func keepEnvironment(ctx context.Context, f *Factory, ws string, needs lessons.Needs, ready func(*sandbox.Env)) error {
+	cfg, err := f.SandboxConfig(needs)
 	if err != nil {
 		return err
 	}
@@ -366,6 +381,12 @@ func printEnv(f *Factory, env *sandbox.Env, showURLs bool) {
 	}
 	for i, s := range env.Postgres {
 		fmt.Fprintf(f.IO.Out, "  postgres[%d]  %-8s %s\n", i, s.Version, shown(s.URL))
+	}
+	if env.Replica != nil {
+		fmt.Fprintf(f.IO.Out, "  replica      %-8s %s\n", env.Replica.Version, shown(env.Replica.URL))
+	}
+	if env.Archive != "" {
+		fmt.Fprintf(f.IO.Out, "  WAL archive           %s\n", env.Archive)
 	}
 	fmt.Fprintf(f.IO.Out, "  redis        %-8s %s\n", env.Redis.Version, shown(env.Redis.URL))
 }

@@ -610,3 +610,46 @@ func writeFile(t testing.TB, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestEnvUpStartsTheReplicaALessonNeeds: a catalog with a lesson that
+// declares replica = true and archive = true (here a pack's) makes env up
+// start a streaming replica and WAL archiving; the record keeps them,
+// status and doctor show them, and down removes them with the rest.
+func TestEnvUpStartsTheReplicaALessonNeeds(t *testing.T) {
+	testenv.RequireLocal(t)
+	pack := t.TempDir()
+	if err := os.CopyFS(pack, os.DirFS(examplePack())); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(pack, "lessons", "01-count-posts", "lesson.toml")
+	mustWrite(t, manifest, readFile(t, manifest)+"replica = true\narchive = true\n")
+	ws := workspace(t)
+	flags := []string{"--env", "local", "--pack", pack}
+	up := run(t, ws, append(flags, "env", "up", "--postgres-servers", "1")...)
+	if up.code != 0 {
+		t.Fatalf("env up: exit %d\n%s%s", up.code, up.stdout, up.stderr)
+	}
+	rec, err := sandbox.ReadKept(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Replica == nil || rec.Archive == "" {
+		t.Errorf("env up recorded no replica or archive: %+v", rec.Env)
+	}
+	status := run(t, ws, append(flags, "env", "status")...)
+	if status.code != 0 || !strings.Contains(status.stdout, "replica") || !strings.Contains(status.stdout, "WAL archive") {
+		t.Errorf("env status: exit %d, want the replica and the archive:\n%s", status.code, status.stdout)
+	}
+	doctor := run(t, ws, append(flags, "doctor")...)
+	for _, want := range []string{"✓ replica            streaming", "✓ WAL archive        archiving to", "✓ pg_stat_statements"} {
+		if !strings.Contains(doctor.stdout, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, doctor.stdout)
+		}
+	}
+	if down := run(t, ws, "env", "down"); down.code != 0 {
+		t.Fatalf("env down: exit %d\n%s", down.code, down.stderr)
+	}
+	if n := leftovers(t, rec.OwnerPID()); n != 0 {
+		t.Errorf("env down left %d containers or directories", n)
+	}
+}

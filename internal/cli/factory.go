@@ -31,6 +31,7 @@ type Factory struct {
 	envName      string
 	pgURLs       []string
 	redisURL     string
+	replicaURL   string
 	workspaceDir string
 }
 
@@ -39,6 +40,7 @@ func (f *Factory) addFlags(root *cobra.Command) {
 	fl.StringVar(&f.envName, "env", os.Getenv("DBLINGS_ENV"), "where the servers come from: docker, local or external (env DBLINGS_ENV; default: auto)")
 	fl.StringSliceVar(&f.pgURLs, "pg-url", splitList(os.Getenv("DBLINGS_PG_URL")), "Postgres server URL for the external environment; repeat or comma-separate for several servers (env DBLINGS_PG_URL)")
 	fl.StringVar(&f.redisURL, "redis-url", os.Getenv("DBLINGS_REDIS_URL"), "Redis server URL for the external environment (env DBLINGS_REDIS_URL)")
+	fl.StringVar(&f.replicaURL, "replica-url", os.Getenv("DBLINGS_REPLICA_URL"), "URL of a streaming replica of the first --pg-url server, for the lessons that read from a replica (env DBLINGS_REPLICA_URL)")
 	fl.StringSliceVar(&f.packDirs, "pack", nil, "a lesson pack: a folder of your own lessons laid out as dblings' own, added after the built-in ones; repeat for several (also: packs in the workspace's dblings.toml)")
 	fl.StringVar(&f.workspaceDir, "workspace", os.Getenv("DBLINGS_WORKSPACE"), "the dblings checkout holding exercises/ (env DBLINGS_WORKSPACE; default: found from the current directory)")
 }
@@ -54,8 +56,8 @@ func splitList(s string) []string {
 }
 
 // SandboxConfig turns the flags and environment variables into a sandbox
-// configuration asking for the given number of Postgres servers.
-func (f *Factory) SandboxConfig(servers int) (sandbox.Config, error) {
+// configuration that starts what the lessons need.
+func (f *Factory) SandboxConfig(needs lessons.Needs) (sandbox.Config, error) {
 	provider, err := sandbox.ParseProvider(f.envName)
 	if err != nil {
 		return sandbox.Config{}, &ExitError{Code: ExitUsage, Err: err}
@@ -66,7 +68,10 @@ func (f *Factory) SandboxConfig(servers int) (sandbox.Config, error) {
 		RedisURL:        f.redisURL,
 		PostgresImage:   os.Getenv("DBLINGS_PG_IMAGE"),
 		RedisImage:      os.Getenv("DBLINGS_REDIS_IMAGE"),
-		PostgresServers: servers,
+		PostgresServers: max(1, needs.PostgresServers),
+		Replica:         needs.Replica,
+		Archive:         needs.Archive,
+		ReplicaURL:      f.replicaURL,
 	}, nil
 }
 
@@ -148,8 +153,8 @@ func (f *Factory) openWorkspace() (ws *workspace.Workspace, warning string, err 
 // Environment returns the servers to work on: the environment kept by
 // "dblings env up" in this workspace if it is still alive, otherwise a new
 // one that release stops.
-func (f *Factory) Environment(ctx context.Context, servers int) (env *sandbox.Env, release func(), err error) {
-	cfg, err := f.SandboxConfig(servers)
+func (f *Factory) Environment(ctx context.Context, needs lessons.Needs) (env *sandbox.Env, release func(), err error) {
+	cfg, err := f.SandboxConfig(needs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,21 +170,26 @@ func (f *Factory) Environment(ctx context.Context, servers int) (env *sandbox.En
 }
 
 // keptEnvironment is the workspace's "env up" environment when it fits the
-// request: enough servers, and the provider asked for (if any). URLs given
-// on the command line always win.
+// request: enough servers, the replica and archive asked for, and the
+// provider asked for (if any). URLs given on the command line always win.
 func (f *Factory) keptEnvironment(ctx context.Context, cfg sandbox.Config) *sandbox.Env {
 	ws, err := f.Workspace()
 	if err != nil || len(cfg.PostgresURLs) > 0 || cfg.RedisURL != "" {
 		return nil
 	}
 	kept, err := sandbox.LoadKept(ctx, ws)
-	if err != nil || len(kept.Postgres) < cfg.PostgresServers {
+	if err != nil || !keptNeeds(kept).Covers(lessons.Needs{PostgresServers: cfg.PostgresServers, Replica: cfg.Replica, Archive: cfg.Archive}) {
 		return nil
 	}
 	if cfg.Provider != "" && cfg.Provider != kept.Provider {
 		return nil
 	}
 	return kept
+}
+
+// keptNeeds is what a kept environment can serve.
+func keptNeeds(env *sandbox.Env) lessons.Needs {
+	return lessons.Needs{PostgresServers: len(env.Postgres), Replica: env.Replica != nil, Archive: env.Archive != ""}
 }
 
 func environmentError(err error) error {

@@ -88,7 +88,7 @@ func runGrade(ctx context.Context, f *Factory, opts *gradeOptions, ids []string)
 	if err != nil {
 		return err
 	}
-	env, release, err := f.Environment(ctx, graded.PostgresServers())
+	env, release, err := f.Environment(ctx, graded.Needs())
 	if err != nil {
 		return err
 	}

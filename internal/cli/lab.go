@@ -18,7 +18,7 @@ func runLab(ctx context.Context, f *Factory) error {
 	return tui.Run(ctx, tui.Options{
 		Workspace: ws,
 		Start: func(ctx context.Context) (*sandbox.Env, func(), error) {
-			return f.Environment(ctx, ws.Catalog().PostgresServers())
+			return f.Environment(ctx, ws.Catalog().Needs())
 		},
 		Provider: f.envName,
 		Warning:  warning,

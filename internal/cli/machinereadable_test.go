@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/progress"
+	"github.com/dblings/dblings/sandbox"
 )
 
 // TestListJSON: list --format json gives every lesson in order with its
@@ -127,6 +128,27 @@ func TestDoctorJSON(t *testing.T) {
 	for _, want := range []string{"Go", "Docker engine", "environment"} {
 		if !names[want] {
 			t.Errorf("no %q check in %s", want, got.out)
+		}
+	}
+}
+
+// TestDoctorReportsCapabilities: with a kept environment, doctor reports
+// its capabilities beside its other lines: pg_stat_statements loaded, and
+// the replica and WAL archive the lessons need (none for this catalog).
+func TestDoctorReportsCapabilities(t *testing.T) {
+	ws := lessonWorkspace(t)
+	if err := sandbox.SaveKept(ws, servers.Get(t)); err != nil {
+		t.Fatal(err)
+	}
+	got := dblings(t, ws, nil, "doctor")
+	for _, want := range []string{
+		"✓ pg_stat_statements",
+		"loaded in every Postgres server",
+		"✓ replica            none (no lesson needs one)",
+		"✓ WAL archive        none (no lesson needs one)",
+	} {
+		if !strings.Contains(got.out, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, got.out)
 		}
 	}
 }

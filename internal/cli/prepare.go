@@ -69,13 +69,13 @@ func runPrepare(ctx context.Context, f *Factory, opts *prepareOptions) error {
 	if err := doctorSection(ctx, f); err != nil {
 		return err
 	}
-	cfg, err := f.SandboxConfig(ws.Catalog().PostgresServers())
+	cfg, err := f.SandboxConfig(ws.Catalog().Needs())
 	if err != nil {
 		return err
 	}
 	kept := f.keptEnvironment(ctx, cfg) != nil
 	start := time.Now()
-	env, release, err := f.Environment(ctx, ws.Catalog().PostgresServers())
+	env, release, err := f.Environment(ctx, ws.Catalog().Needs())
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func runPrepareCheck(ctx context.Context, f *Factory) error {
 	if err := doctorSection(ctx, f); err != nil {
 		return err
 	}
-	cfg, err := f.SandboxConfig(ws.Catalog().PostgresServers())
+	cfg, err := f.SandboxConfig(ws.Catalog().Needs())
 	if err != nil {
 		return err
 	}

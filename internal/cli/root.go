@@ -15,6 +15,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
+
+	"github.com/dblings/dblings/lessons"
 )
 
 // Exit statuses shared by every command.
@@ -123,7 +125,7 @@ it shows the path); ? lists every key.`,
 		// Global flags are checked before any command does work, so a typo
 		// in --env fails at once with exit status 2.
 		PersistentPreRunE: func(*cobra.Command, []string) error {
-			_, err := f.SandboxConfig(1)
+			_, err := f.SandboxConfig(lessons.Needs{})
 			return err
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {

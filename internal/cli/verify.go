@@ -81,7 +81,7 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		return err
 	}
 	all := f.verifiedLessons(ws)
-	env, release, err := f.Environment(ctx, all.PostgresServers())
+	env, release, err := f.Environment(ctx, all.Needs())
 	if err != nil {
 		return err
 	}

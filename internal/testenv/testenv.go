@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/sandbox"
 )
 
@@ -20,7 +21,14 @@ import (
 // passing one.
 func Start(tb testing.TB, servers int) *sandbox.Env {
 	tb.Helper()
-	env, err := start(servers)
+	return StartFor(tb, lessons.Needs{PostgresServers: servers})
+}
+
+// StartFor is Start for what lessons need: servers, a replica, a WAL
+// archive.
+func StartFor(tb testing.TB, needs lessons.Needs) *sandbox.Env {
+	tb.Helper()
+	env, err := start(needs)
 	tb.Cleanup(func() {
 		if err := env.Stop(context.Background()); err != nil {
 			tb.Errorf("stop environment: %v", err)
@@ -42,7 +50,7 @@ func Start(tb testing.TB, servers int) *sandbox.Env {
 //
 //	func TestMain(m *testing.M) { os.Exit(servers.Run(m)) }
 type Shared struct {
-	Servers int // Postgres servers; 0: as many as the catalog's lessons need
+	Servers int // Postgres servers; 0: what the catalog's lessons need (servers, replica, archive)
 
 	once sync.Once
 	env  *sandbox.Env
@@ -54,11 +62,11 @@ type Shared struct {
 func (s *Shared) Get(tb testing.TB) *sandbox.Env {
 	tb.Helper()
 	s.once.Do(func() {
-		servers := s.Servers
-		if servers == 0 {
-			servers = Catalog(tb).PostgresServers()
+		needs := lessons.Needs{PostgresServers: s.Servers}
+		if s.Servers == 0 {
+			needs = Catalog(tb).Needs()
 		}
-		s.env, s.err = start(servers)
+		s.env, s.err = start(needs)
 	})
 	if s.err != nil {
 		tb.Fatalf("start environment: %v", s.err)
@@ -81,7 +89,7 @@ func (s *Shared) Run(m *testing.M) int {
 }
 
 // start starts an environment the way the dblings command chooses one.
-func start(servers int) (*sandbox.Env, error) {
+func start(needs lessons.Needs) (*sandbox.Env, error) {
 	provider, err := sandbox.ParseProvider(os.Getenv("DBLINGS_ENV"))
 	if err != nil {
 		return nil, err
@@ -94,7 +102,10 @@ func start(servers int) (*sandbox.Env, error) {
 		RedisURL:        os.Getenv("DBLINGS_REDIS_URL"),
 		PostgresImage:   os.Getenv("DBLINGS_PG_IMAGE"),
 		RedisImage:      os.Getenv("DBLINGS_REDIS_IMAGE"),
-		PostgresServers: servers,
+		PostgresServers: needs.PostgresServers,
+		Replica:         needs.Replica,
+		Archive:         needs.Archive,
+		ReplicaURL:      os.Getenv("DBLINGS_REPLICA_URL"),
 	})
 }
 

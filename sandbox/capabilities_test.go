@@ -1,0 +1,325 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dblings/dblings/internal/testenv"
+	"github.com/dblings/dblings/sandbox"
+)
+
+// testCapabilities proves, on a running environment with a replica and a
+// WAL archive, what the operations lessons stand on: pg_stat_statements in
+// every server, a replica whose lag is under control, and a point-in-time
+// restore from a base backup and the archived WAL. What it starts on the
+// way is stopped; the caller checks that nothing is left.
+func testCapabilities(t *testing.T, env *sandbox.Env) {
+	replica, err := env.ReplicaOf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("pg_stat_statements", func(t *testing.T) { testStatStatements(t, env) })
+	t.Run("replica lag control", func(t *testing.T) { testLagControl(t, replica) })
+	t.Run("clone streams to the replica", func(t *testing.T) { testCloneOnReplica(t, replica) })
+	t.Run("replica stops", func(t *testing.T) { testReplicaStops(t, env) })
+	t.Run("point-in-time restore", func(t *testing.T) { testRestore(t, env) })
+	t.Run("kept record keeps them", func(t *testing.T) {
+		ws := t.TempDir()
+		if err := sandbox.SaveKept(ws, env); err != nil {
+			t.Fatal(err)
+		}
+		kept, err := sandbox.LoadKept(context.Background(), ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept.Replica == nil || kept.Replica.URL != env.Replica.URL || kept.Archive != env.Archive || kept.Postgres[0].Container != env.Postgres[0].Container {
+			t.Errorf("reloaded %+v, want the replica, archive and container of %+v", kept, env)
+		}
+	})
+	t.Run("capabilities reported", func(t *testing.T) {
+		for _, c := range env.Capabilities(context.Background(), true, true) {
+			if !c.OK {
+				t.Errorf("%s: %s", c.Name, c.Detail)
+			}
+			t.Logf("doctor line: %s  %s", c.Name, c.Detail)
+		}
+	})
+}
+
+func testStatStatements(t *testing.T, env *sandbox.Env) {
+	ctx := context.Background()
+	db := createDatabase(t, env.PrimaryURL(), "dblings_pgss")
+	exec(t, db, "CREATE EXTENSION pg_stat_statements")
+	exec(t, db, "SELECT 4242 AS dblings_marker")
+	var calls int64
+	query(t, db, "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE query LIKE '%dblings_marker%'", &calls)
+	if calls < 1 {
+		t.Errorf("pg_stat_statements did not record the query (calls = %d)", calls)
+	}
+	_ = ctx
+}
+
+func testLagControl(t *testing.T, r *sandbox.Replica) {
+	ctx := testContext(t)
+	t.Cleanup(func() { _ = r.ResumeReplay(context.Background()) })
+	exec(t, r.Primary.URL, "CREATE TABLE lag_probe (n int)")
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := r.PauseReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	paused := time.Since(start)
+	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (1)")
+	lsn, err := r.PrimaryLSN(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paused: the write is certainly not visible, however long we wait.
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	err = r.WaitReplayed(short, lsn)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WaitReplayed with replay paused = %v, want the deadline", err)
+	}
+	if n := count(t, r.URL, "lag_probe"); n != 0 {
+		t.Fatalf("the replica shows %d rows while paused, want 0 (a stale read)", n)
+	}
+	lag, err := r.Lag(ctx)
+	if err != nil || !lag.Paused || !lag.Streaming || lag.Bytes <= 0 {
+		t.Errorf("Lag while paused = %+v, %v; want paused, streaming, bytes behind", lag, err)
+	}
+	start = time.Now()
+	if err := r.ResumeReplay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WaitReplayed(ctx, lsn); err != nil {
+		t.Fatal(err)
+	}
+	resumed := time.Since(start)
+	if n := count(t, r.URL, "lag_probe"); n != 1 {
+		t.Fatalf("the replica shows %d rows after WaitReplayed, want 1", n)
+	}
+	// Unpaused, a write is replayed within moments.
+	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (2)")
+	start = time.Now()
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("lag control: pause %s, resume+replayed %s, a write streamed and replayed in %s",
+		paused.Round(time.Microsecond), resumed.Round(time.Microsecond), time.Since(start).Round(time.Microsecond))
+
+	// An apply delay: stale right after the write, fresh once it has passed.
+	const delay = 500 * time.Millisecond
+	if err := r.SetApplyDelay(ctx, delay); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.SetApplyDelay(context.Background(), 0) })
+	time.Sleep(50 * time.Millisecond) // the reload reaches the startup process
+	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (3)")
+	written := time.Now()
+	if n := count(t, r.URL, "lag_probe"); n != 2 {
+		t.Errorf("with a %s apply delay the replica shows %d rows right after the write, want 2 (stale)", delay, n)
+	}
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(written); took < delay {
+		t.Errorf("the write was applied %s after it, before the %s delay", took, delay)
+	}
+	if n := count(t, r.URL, "lag_probe"); n != 3 {
+		t.Errorf("after the delay the replica shows %d rows, want 3", n)
+	}
+}
+
+// testCloneOnReplica: the runner clones a check's database from a
+// template on the primary; the clone must be readable on the replica.
+func testCloneOnReplica(t *testing.T, r *sandbox.Replica) {
+	ctx := testContext(t)
+	tmpl := createDatabase(t, r.Primary.URL, "dblings_tmpl")
+	exec(t, tmpl, "CREATE TABLE items AS SELECT g AS id FROM generate_series(1, 10000) g")
+	start := time.Now()
+	exec(t, r.Primary.URL, "CREATE DATABASE dblings_clone TEMPLATE dblings_tmpl")
+	t.Cleanup(func() { exec(t, r.Primary.URL, "DROP DATABASE IF EXISTS dblings_clone") })
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if n := count(t, withDatabase(t, r.URL, "dblings_clone"), "items"); n != 10000 {
+		t.Fatalf("the clone on the replica has %d rows, want 10000", n)
+	}
+	t.Logf("a clone (10,000 rows) made on the primary is readable on the replica %s after CREATE DATABASE began", took.Round(time.Millisecond))
+}
+
+// testReplicaStops: an on-demand replica streams, and once stopped a read
+// on it fails at once instead of hanging.
+func testReplicaStops(t *testing.T, env *sandbox.Env) {
+	ctx := context.Background()
+	start := time.Now()
+	r, err := env.StartReplica(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("an on-demand replica started and streamed in %s", time.Since(start).Round(time.Millisecond))
+	requireQuery(t, r.URL)
+	if err := r.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	start = time.Now()
+	conn, err := pgx.Connect(short, r.URL)
+	if err == nil {
+		conn.Close(ctx)
+		t.Fatal("a stopped replica still answers")
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("a read on a stopped replica took %s to fail", took)
+	}
+}
+
+// testRestore: rows written after the target are absent from the restore,
+// rows before are there, and a table dropped after it still exists.
+func testRestore(t *testing.T, env *sandbox.Env) {
+	ctx := context.Background()
+	db := createDatabase(t, env.PrimaryURL(), "dblings_pitr")
+	exec(t, db, "CREATE TABLE ledger (n int); CREATE TABLE doomed (n int); INSERT INTO doomed VALUES (1)")
+	backup, err := env.BaseBackup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = backup.Remove(ctx) })
+	exec(t, db, "INSERT INTO ledger SELECT generate_series(1, 100)")
+	target := serverNow(t, db)
+	time.Sleep(20 * time.Millisecond) // the commits after it are later by the server's clock
+	exec(t, db, "INSERT INTO ledger SELECT generate_series(101, 150)")
+	exec(t, db, "DROP TABLE doomed")
+
+	start := time.Now()
+	restored, err := sandbox.Restore(ctx, backup, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = restored.Stop(ctx) })
+	t.Logf("restore drill (archive the WAL, fresh server, replay to the target, promote): %s", time.Since(start).Round(time.Millisecond))
+	got := withDatabase(t, restored.URL, "dblings_pitr")
+	if n := count(t, got, "ledger"); n != 100 {
+		t.Errorf("restored ledger has %d rows, want the 100 committed before the target", n)
+	}
+	if n := count(t, got, "doomed"); n != 1 {
+		t.Errorf("the table dropped after the target has %d rows in the restore, want 1", n)
+	}
+	if err := restored.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var usage *sandbox.UsageError
+	for _, bad := range []time.Time{backup.At.Add(-time.Hour), time.Now().Add(time.Hour)} {
+		if _, err := sandbox.Restore(ctx, backup, bad); !errors.As(err, &usage) {
+			t.Errorf("restore to %s (backup at %s) = %v, want a UsageError", bad, backup.At, err)
+		}
+	}
+}
+
+// TestExternalCapabilities: the external provider takes a replica by URL
+// and refuses, with a readable typed error, what it cannot give.
+func TestExternalCapabilities(t *testing.T) {
+	testenv.RequireLocal(t)
+	ctx := context.Background()
+	real := testenv.Start(t, 1)
+	ext, err := sandbox.Start(ctx, sandbox.Config{PostgresURLs: []string{real.PrimaryURL()}, RedisURL: real.Redis.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var capErr *sandbox.CapabilityError
+	if _, err := ext.ReplicaOf(); !errors.As(err, &capErr) || !strings.Contains(err.Error(), "--replica-url") {
+		t.Errorf("ReplicaOf without a replica URL = %v, want a CapabilityError naming --replica-url", err)
+	}
+	if _, err := ext.BaseBackup(ctx); !errors.As(err, &capErr) || !strings.Contains(err.Error(), "docker or local") {
+		t.Errorf("BaseBackup on external = %v, want a CapabilityError naming docker or local", err)
+	}
+	if _, err := ext.StartReplica(ctx); !errors.As(err, &capErr) {
+		t.Errorf("StartReplica on external = %v, want a CapabilityError", err)
+	}
+	// Any server stands in for the replica's URL: the provider only checks it answers.
+	withReplica, err := sandbox.Start(ctx, sandbox.Config{PostgresURLs: []string{real.PrimaryURL()}, RedisURL: real.Redis.URL, ReplicaURL: real.PrimaryURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := withReplica.ReplicaOf(); err != nil || r.URL != real.PrimaryURL() {
+		t.Errorf("ReplicaOf with a replica URL = %v, %v", r, err)
+	}
+	if _, err := sandbox.Start(ctx, sandbox.Config{PostgresURLs: []string{real.PrimaryURL()}, RedisURL: real.Redis.URL, ReplicaURL: "postgres://bad host/"}); err == nil || !strings.Contains(err.Error(), "malformed Postgres URL") {
+		t.Errorf("a malformed replica URL: %v", err)
+	}
+}
+
+// testContext bounds a test's waits: a replica that never replays fails
+// the test instead of hanging it.
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func createDatabase(t *testing.T, server, name string) string {
+	t.Helper()
+	exec(t, server, fmt.Sprintf("DROP DATABASE IF EXISTS %s", name))
+	exec(t, server, fmt.Sprintf("CREATE DATABASE %s", name))
+	return withDatabase(t, server, name)
+}
+
+func withDatabase(t *testing.T, server, name string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(server, "/"+cfg.Database+"?", "/"+name+"?", 1)
+}
+
+func exec(t *testing.T, url, sql string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func query(t *testing.T, url, sql string, dest ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, sql).Scan(dest...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func count(t *testing.T, url, table string) int64 {
+	t.Helper()
+	var n int64
+	query(t, url, "SELECT count(*) FROM "+table, &n)
+	return n
+}
+
+func serverNow(t *testing.T, url string) time.Time {
+	t.Helper()
+	var now time.Time
+	query(t, url, "SELECT clock_timestamp()", &now)
+	return now
+}

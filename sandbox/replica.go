@@ -1,0 +1,145 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Replica is a streaming replica and its primary, reached with superuser
+// URLs. Its lag is under control: PauseReplay makes every read on it stale
+// for certain until ResumeReplay, and WaitReplayed waits for one write.
+// Only the runner and tests hold it; a check never sees these URLs.
+type Replica struct {
+	Instance
+	Primary Server
+}
+
+// LSN is a position in the write-ahead log, as Postgres writes it
+// ("0/3000148").
+type LSN string
+
+// PrimaryLSN is the end of the WAL the primary has written so far: a
+// write committed before the call is visible on the replica once it has
+// replayed up to it. It is the insert position, not pg_current_wal_lsn():
+// the servers run with synchronous_commit=off, so a commit can still wait
+// in the WAL buffers, behind the position written out to disk.
+func (r *Replica) PrimaryLSN(ctx context.Context) (LSN, error) {
+	var lsn LSN
+	err := withConn(ctx, r.Primary.URL, func(conn *pgx.Conn) error {
+		return conn.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&lsn)
+	})
+	return lsn, err
+}
+
+// PauseReplay stops the replica applying WAL and returns once it has
+// stopped: from then on, what the primary commits is not visible there.
+// The replica keeps receiving WAL, so ResumeReplay catches up at once.
+func (r *Replica) PauseReplay(ctx context.Context) error {
+	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		if _, err := conn.Exec(ctx, "SELECT pg_wal_replay_pause()"); err != nil {
+			return fmt.Errorf("pause replay: %w", err)
+		}
+		// The request is taken at the next WAL record; until then replay
+		// may still apply one.
+		return poll(ctx, 10*time.Second, func() (bool, error) {
+			var state string
+			err := conn.QueryRow(ctx, "SELECT pg_get_wal_replay_pause_state()").Scan(&state)
+			return state == "paused", err
+		})
+	})
+}
+
+// ResumeReplay lets the replica apply WAL again.
+func (r *Replica) ResumeReplay(ctx context.Context) error {
+	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, "SELECT pg_wal_replay_resume()")
+		return err
+	})
+}
+
+// SetApplyDelay makes the replica apply each transaction only once d has
+// passed since its commit on the primary (recovery_min_apply_delay; 0
+// turns it off): a read right after a write is stale by design, and a
+// wait for the write's LSN still ends, d later. Unlike PauseReplay it
+// needs nothing more from the runner during a check.
+func (r *Replica) SetApplyDelay(ctx context.Context, d time.Duration) error {
+	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		set := fmt.Sprintf("ALTER SYSTEM SET recovery_min_apply_delay = '%dms'", d.Milliseconds())
+		if _, err := conn.Exec(ctx, set); err != nil {
+			return fmt.Errorf("set the apply delay: %w", err)
+		}
+		_, err := conn.Exec(ctx, "SELECT pg_reload_conf()")
+		return err
+	})
+}
+
+// WaitReplayed returns once the replica has applied the WAL up to lsn, or
+// when ctx ends. With replay paused it waits until ctx ends.
+func (r *Replica) WaitReplayed(ctx context.Context, lsn LSN) error {
+	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		for {
+			var done bool
+			err := conn.QueryRow(ctx, "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)", string(lsn)).Scan(&done)
+			if err != nil || done {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("the replica has not replayed %s: %w", lsn, ctx.Err())
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// CatchUp waits until the replica has applied everything the primary has
+// committed so far.
+func (r *Replica) CatchUp(ctx context.Context) error {
+	lsn, err := r.PrimaryLSN(ctx)
+	if err != nil {
+		return err
+	}
+	return r.WaitReplayed(ctx, lsn)
+}
+
+// Lag is how far a replica is behind its primary.
+type Lag struct {
+	// Bytes of WAL the primary has written that the replica has not
+	// applied.
+	Bytes int64
+	// Paused says that replay is paused (PauseReplay).
+	Paused bool
+	// Streaming says that the replica receives WAL from the primary.
+	Streaming bool
+}
+
+// Lag measures how far the replica is behind, now.
+func (r *Replica) Lag(ctx context.Context) (Lag, error) {
+	primary, err := r.PrimaryLSN(ctx)
+	if err != nil {
+		return Lag{}, err
+	}
+	var lag Lag
+	err = withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		return conn.QueryRow(ctx, `SELECT
+			coalesce(pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn()), 0)::bigint,
+			pg_get_wal_replay_pause_state() <> 'not paused',
+			EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')`, string(primary)).
+			Scan(&lag.Bytes, &lag.Paused, &lag.Streaming)
+	})
+	return lag, err
+}
+
+// waitStreaming waits until the replica receives WAL from its primary.
+func (r *Replica) waitStreaming(ctx context.Context) error {
+	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+		return poll(ctx, readyTimeout, func() (bool, error) {
+			var streaming bool
+			err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')").Scan(&streaming)
+			return streaming, err
+		})
+	})
+}
