@@ -69,6 +69,10 @@ type Answer struct {
 	// [Solution] for the lesson's reference solution, or another answer of
 	// the set by its name.
 	Over string
+	// Alone, when set, says why the answer must be checked with no other
+	// check beside it: one that floods the server (a connection per
+	// request) would starve the checks that share it.
+	Alone string
 
 	src          []byte
 	fset         *token.FileSet
@@ -212,7 +216,7 @@ func (a *Answer) readDirective(doc *ast.CommentGroup) error {
 	if d.over == a.Name {
 		return a.errorAt(found.Pos(), "the answer is laid over itself")
 	}
-	a.Expect, a.Over, a.directivePos = d.Expectation, d.over, found.Pos()
+	a.Expect, a.Over, a.Alone, a.directivePos = d.Expectation, d.over, d.alone, found.Pos()
 	return nil
 }
 

@@ -14,7 +14,7 @@ const directivePrefix = "//dblings:answer"
 // what the answer is laid over, as the last line of the comment above the
 // package clause:
 //
-//	//dblings:answer <verdict> [over=<base>] [assertion=<string>] [says=<string>]
+//	//dblings:answer <verdict> [over=<base>] [assertion=<string>] [says=<string>] [alone=<why>]
 //
 // The verdict is spelled the way "dblings check" reports it: passed,
 // failed, compile-error, panic, timeout or error. A value is a word without
@@ -27,7 +27,8 @@ const directivePrefix = "//dblings:answer"
 //	//dblings:answer compile-error says="undefined: pgx"
 //
 // over names the file the answer's declarations are laid over (see
-// [Answer.Over]); without it, that is the stub.
+// [Answer.Over]); without it, that is the stub. alone says why the answer
+// must be checked with no other check beside it (see [Answer.Alone]).
 //
 // A failed answer names both: the assertion that must fail (part of its
 // name) and a phrase its message must hold, so that every wrong answer
@@ -57,7 +58,8 @@ func knownVerdict(v string) bool {
 // directive is what one directive line says.
 type directive struct {
 	Expectation
-	over string
+	over  string
+	alone string
 }
 
 // parseDirective reads one directive line, prefix included.
@@ -96,8 +98,10 @@ func readFields(rest string, d *directive) error {
 			d.Assertion = value
 		case "says":
 			d.Says = value
+		case "alone":
+			d.alone = value
 		default:
-			return fmt.Errorf("unknown field %q: the fields are over, assertion and says", key)
+			return fmt.Errorf("unknown field %q: the fields are over, assertion, says and alone", key)
 		}
 		rest = after
 	}

@@ -19,6 +19,8 @@ func TestParseDirective(t *testing.T) {
 		{`//dblings:answer   failed   over=row-value   says="a b"   assertion=walk`,
 			directive{Expectation: Expectation{Verdict: Failed, Assertion: "walk", Says: "a b"}, over: "row-value"}},
 		{"//dblings:answer compile-error", directive{Expectation: Expectation{Verdict: "compile-error"}}},
+		{`//dblings:answer failed assertion=reused says="not reused" alone="a login per request"`,
+			directive{Expectation: Expectation{Verdict: Failed, Assertion: "reused", Says: "not reused"}, alone: "a login per request"}},
 		{`//dblings:answer panic says="index out of range"`, directive{Expectation: Expectation{Verdict: "panic", Says: "index out of range"}}},
 	}
 	for _, tt := range tests {

@@ -14,6 +14,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,11 +31,13 @@ import (
 // data (blog, users, accounts, sales) reuse its template.
 //
 // Only a right answer of a lesson whose check compares timings needs the
-// machine to itself: its pass rests on the ratio. Those run first, one at a
+// machine to itself: its pass rests on the ratio. So does an answer whose
+// directive says alone=…: it floods the server (a connection per request),
+// and the checks beside it would wait behind it. Those run first, one at a
 // time, each lesson's then followed by its other answers side by side
 // (their verdicts rest on plans, counts and states, whatever the ratio
-// says). The lessons without timings run last, side by side, and so do
-// their answers, each on clones of its own (as many at once as -parallel
+// says). The other lessons run last, side by side, and so do their
+// answers, each on clones of its own (as many at once as -parallel
 // allows). Go holds a parallel subtest until its parent's function returns,
 // which gives that order.
 func TestAnswers(t *testing.T) {
@@ -44,17 +47,20 @@ func TestAnswers(t *testing.T) {
 	for _, l := range catalog {
 		timed := comparesTimings(t, l)
 		t.Run(l.ID, func(t *testing.T) {
-			if !timed {
-				t.Parallel()
-			}
 			set, err := answers.LoadSet(filepath.Join(root, answers.Dir(l.Dir)),
 				filepath.Join(root, l.ExercisePath()), filepath.Join(root, l.SolutionPath()))
 			if err != nil {
 				t.Fatal(err)
 			}
+			alone := func(a *answers.Answer) bool {
+				return timed && a.Expect.Verdict == answers.Passed || a.Alone != ""
+			}
+			if !slices.ContainsFunc(set.Answers, alone) {
+				t.Parallel()
+			}
 			for _, a := range set.Answers {
 				t.Run(a.Name, func(t *testing.T) {
-					if !timed || a.Expect.Verdict != answers.Passed {
+					if !alone(a) {
 						t.Parallel()
 					}
 					start := time.Now()

@@ -3,9 +3,12 @@
 // Wrong: GetProfile builds a pool for each request from the service's
 // settings and closes it at the end. Every pool opens its own connection,
 // so a burst of 200 requests is 200 logins: the database runs out of
-// connections and the pool saves nothing.
+// connections and the pool saves nothing. The check tells it by the server
+// connections the burst was served by, far more than the pool's maximum.
+// (How many are open at once depends on how fast the machine opens them:
+// on a CI machine at a load of 10, no more than 8 were.)
 //
-//dblings:answer failed over=solution assertion="never more connections than the pool's maximum" says="outside the pool"
+//dblings:answer failed over=solution assertion="connections reused" says="connections were not reused" alone="a login per request floods the server"
 package pooling
 
 import (
