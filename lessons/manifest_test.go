@@ -26,16 +26,9 @@ func TestCheckTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := lessons.Load(fstest.MapFS{"01-x-y/lesson.toml": {Data: []byte(base + tt.extra)}})
-			if tt.says != "" {
-				var bad *lessons.ManifestError
-				if !errors.As(err, &bad) || !strings.Contains(err.Error(), tt.says) {
-					t.Fatalf("Load = %v, want a ManifestError saying %q", err, tt.says)
-				}
+			c := loadOne(t, fstest.MapFS{"01-x-y/lesson.toml": {Data: []byte(base + tt.extra)}}, tt.says)
+			if c == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if c[0].Race != tt.race {
 				t.Errorf("Race = %v, want %v", c[0].Race, tt.race)
@@ -65,16 +58,9 @@ func TestServersTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := lessons.Load(fstest.MapFS{"01-x-y/lesson.toml": {Data: []byte(head + "[servers]\n" + tt.servers)}})
-			if tt.says != "" {
-				var bad *lessons.ManifestError
-				if !errors.As(err, &bad) || !strings.Contains(err.Error(), tt.says) {
-					t.Fatalf("Load = %v, want a ManifestError saying %q", err, tt.says)
-				}
+			c := loadOne(t, fstest.MapFS{"01-x-y/lesson.toml": {Data: []byte(head + "[servers]\n" + tt.servers)}}, tt.says)
+			if c == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got := c[0].Needs(); got != tt.want {
 				t.Errorf("Needs = %+v, want %+v", got, tt.want)
@@ -108,4 +94,22 @@ func TestCatalogNeeds(t *testing.T) {
 	if s := want.String(); s != "2 Postgres servers, a replica" {
 		t.Errorf("String = %q", s)
 	}
+}
+
+// loadOne loads a catalog tree. With says set, Load must refuse it with a
+// ManifestError that says so, and loadOne returns nil.
+func loadOne(t *testing.T, tree fstest.MapFS, says string) lessons.Catalog {
+	t.Helper()
+	c, err := lessons.Load(tree)
+	if says != "" {
+		var bad *lessons.ManifestError
+		if !errors.As(err, &bad) || !strings.Contains(err.Error(), says) {
+			t.Fatalf("Load = %v, want a ManifestError saying %q", err, says)
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
