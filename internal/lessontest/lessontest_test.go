@@ -46,7 +46,7 @@ import (
 func TestAnswers(t *testing.T) {
 	root := testenv.Root()
 	catalog := testenv.Catalog(t)
-	env := testenv.Start(t, catalog.PostgresServers())
+	env := testenv.StartFor(t, catalog.Needs()) // a replica only when a lesson asks for one
 	for _, l := range catalog {
 		timed := comparesTimings(t, l)
 		t.Run(l.ID, func(t *testing.T) {
