@@ -57,22 +57,21 @@ func TestLaggedReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.release(ctx)
-	if err := d.lag(ctx, env, l.ReplicaLag); err != nil {
-		t.Fatal(err)
-	}
 	scene, err := d.scene()
 	if err != nil || scene.Replica == "" {
 		t.Fatalf("the witness's scene has no replica URL (%v)", err)
 	}
-	var id int64
-	err = withConn(ctx, d.roles[0].url, func(conn *pgx.Conn) error {
-		return conn.QueryRow(ctx, "INSERT INTO users SELECT max(id) + 1, 'lag', 'lag@example.com', now() FROM users RETURNING id").Scan(&id)
-	})
-	if err != nil {
-		t.Fatal(err)
+	write := func() (id int64, at time.Time) {
+		t.Helper()
+		err := withConn(ctx, d.roles[0].url, func(conn *pgx.Conn) error {
+			return conn.QueryRow(ctx, "INSERT INTO users SELECT max(id) + 1, 'lag', 'lag@example.com', now() FROM users RETURNING id").Scan(&id)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, time.Now()
 	}
-	written := time.Now()
-	seen := func(url string) bool {
+	seen := func(url string, id int64) bool {
 		t.Helper()
 		var n int
 		err := withConn(ctx, url, func(conn *pgx.Conn) error {
@@ -83,10 +82,20 @@ func TestLaggedReplica(t *testing.T) {
 		}
 		return n == 1
 	}
-	if seen(d.replica) {
+	id, written := write() // without the lag, for the log
+	for !seen(d.replica, id) {
+		time.Sleep(time.Millisecond)
+	}
+	t.Logf("without a lag: visible on the replica %s after the commit", time.Since(written).Round(time.Millisecond))
+
+	if err := d.lag(ctx, env, l.ReplicaLag); err != nil {
+		t.Fatal(err)
+	}
+	id, written = write()
+	if seen(d.replica, id) {
 		t.Fatalf("the write was on the replica %s after its commit, with a lag of %s", time.Since(written), lag)
 	}
-	for !seen(scene.Replica) {
+	for !seen(scene.Replica, id) {
 		if time.Since(written) > lag+10*time.Second {
 			t.Fatalf("the write never reached the replica")
 		}
