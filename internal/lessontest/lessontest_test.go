@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,20 +34,22 @@ import (
 // Only a right answer of a lesson whose check compares timings needs the
 // machine to itself: its pass rests on the ratio. So does an answer whose
 // directive says alone=…: it floods the server (a connection per request),
-// and the checks beside it would wait behind it. So does every answer of a
-// lesson with a lagged replica (servers.replica_lag): the apply delay is
-// the replica server's, and a check beside it would set or lift it. Those
-// run first, one at a
+// and the checks beside it would wait behind it. Those run first, one at a
 // time, each lesson's then followed by its other answers side by side
 // (their verdicts rest on plans, counts and states, whatever the ratio
 // says). The other lessons run last, side by side, and so do their
 // answers, each on clones of its own (as many at once as -parallel
 // allows). Go holds a parallel subtest until its parent's function returns,
 // which gives that order.
+//
+// A lesson with a lagged replica (servers.replica_lag) runs beside the
+// others, but its answers run one after the other: the apply delay is the
+// replica server's, and a second check on it would set or lift it.
 func TestAnswers(t *testing.T) {
 	root := testenv.Root()
 	catalog := testenv.Catalog(t)
 	env := testenv.StartFor(t, catalog.Needs()) // a replica only when a lesson asks for one
+	var laggedReplica sync.Mutex
 	for _, l := range catalog {
 		timed := comparesTimings(t, l)
 		t.Run(l.ID, func(t *testing.T) {
@@ -56,15 +59,20 @@ func TestAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			alone := func(a *answers.Answer) bool {
-				return timed && a.Expect.Verdict == answers.Passed || a.Alone != "" || l.ReplicaLag > 0
+				return timed && a.Expect.Verdict == answers.Passed || a.Alone != ""
 			}
-			if !slices.ContainsFunc(set.Answers, alone) {
+			oneAtATime := l.ReplicaLag > 0
+			if oneAtATime || !slices.ContainsFunc(set.Answers, alone) {
 				t.Parallel()
 			}
 			for _, a := range set.Answers {
 				t.Run(a.Name, func(t *testing.T) {
-					if !alone(a) {
+					if !alone(a) && !oneAtATime {
 						t.Parallel()
+					}
+					if oneAtATime { // and one lagged lesson at a time
+						laggedReplica.Lock()
+						defer laggedReplica.Unlock()
 					}
 					start := time.Now()
 					res := check(t, env, l, set.Files[a.Name])
