@@ -56,6 +56,9 @@ func external(t *testing.T, need int) []string {
 	for _, pg := range env.Postgres {
 		args = append(args, "--pg-url", pg.URL)
 	}
+	if env.Replica != nil { // for the lessons that read from a replica
+		args = append(args, "--replica-url", env.Replica.URL)
+	}
 	return args
 }
 
