@@ -1,0 +1,6 @@
+//go:build ignore
+
+// tmp
+//
+//dblings:answer passed over=solution
+package onlinemigration
