@@ -26,8 +26,9 @@ import (
 // inside the execution) and its share of a busy CPU, hence a bound looser
 // than the check's own on lock waits alone.
 const (
-	minRequests = 200
-	maxExecMS   = 600.0
+	minRequests  = 200
+	maxExecMS    = 600.0
+	maxRowsPerTx = 20_000
 )
 
 // look is what the witness reads before the check.
@@ -59,7 +60,15 @@ func judge(ctx context.Context, conn *pgx.Conn, s *witness.Scene, before look) (
 	if err != nil {
 		return nil, err
 	}
-	return []witness.Fact{schema, data, requests}, nil
+	batches, err := batchesFact(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	indexes, err := indexBuildsFact(ctx, conn, s.Role)
+	if err != nil {
+		return nil, err
+	}
+	return []witness.Fact{schema, data, requests, batches, indexes}, nil
 }
 
 // schemaFact reads the catalog: the witness's own copy of what the end of
@@ -164,4 +173,76 @@ func requestsFact(ctx context.Context, conn *pgx.Conn, role string) (witness.Fac
 	return witness.Holds("database: the application's requests ran and none waited long", len(no) == 0,
 		fmt.Sprintf("pg_stat_statements counts %d requests of the application, the longest %.0f ms", calls, longest),
 		"pg_stat_statements: "+strings.Join(no, "; ")), nil
+}
+
+// batchesFact counts the payments whose current version one transaction
+// wrote (their xmin). The fixture loaded them all in one transaction, so a
+// large group left at the end is a migration that wrote every row at once,
+// or none.
+func batchesFact(ctx context.Context, conn *pgx.Conn) (witness.Fact, error) {
+	var largest int64
+	err := conn.QueryRow(ctx, `SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM payments GROUP BY xmin::text) AS tx`).Scan(&largest)
+	if err != nil {
+		return witness.Fact{}, fmt.Errorf("count the payments per transaction: %w", err)
+	}
+	return witness.Holds("database: the payments were written in small transactions", largest <= maxRowsPerTx,
+		fmt.Sprintf("no transaction wrote more than %d payments", largest),
+		fmt.Sprintf("one transaction wrote %d payments (the bound is %d)", largest, maxRowsPerTx)), nil
+}
+
+// indexBuildsFact reads the statements the check's role ran in this
+// database from pg_stat_statements and looks for an index built without
+// CONCURRENTLY.
+func indexBuildsFact(ctx context.Context, conn *pgx.Conn, role string) (witness.Fact, error) {
+	rows, err := conn.Query(ctx, `
+		SELECT query FROM dblings_stats.pg_stat_statements
+		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND userid = (SELECT oid FROM pg_roles WHERE rolname = $1)
+		  AND (query ILIKE '%index%')`, role)
+	if err != nil {
+		return witness.Fact{}, fmt.Errorf("read pg_stat_statements: %w", err)
+	}
+	queries, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return witness.Fact{}, fmt.Errorf("read pg_stat_statements: %w", err)
+	}
+	var plain []string
+	for _, q := range queries {
+		if plainIndexBuild(q) {
+			plain = append(plain, strings.Join(strings.Fields(q), " "))
+		}
+	}
+	return witness.Holds("database: indexes built concurrently", len(plain) == 0,
+		"pg_stat_statements shows no index built without CONCURRENTLY",
+		"pg_stat_statements shows an index built without CONCURRENTLY: "+strings.Join(plain, "; ")), nil
+}
+
+// plainIndexBuild says whether sql builds an index while blocking writes:
+// CREATE [UNIQUE] INDEX or REINDEX without CONCURRENTLY (the witness's own
+// copy of the check's rule).
+func plainIndexBuild(sql string) bool {
+	words := strings.Fields(strings.ToLower(strings.NewReplacer("(", " ( ", ";", " ; ", "'", " ", "\"", " ").Replace(sql)))
+	at := func(i int) string {
+		if i < len(words) {
+			return words[i]
+		}
+		return ""
+	}
+	for i, w := range words {
+		switch {
+		case w == "create" && at(i+1) == "index":
+			if at(i+2) != "concurrently" {
+				return true
+			}
+		case w == "create" && at(i+1) == "unique" && at(i+2) == "index":
+			if at(i+3) != "concurrently" {
+				return true
+			}
+		case w == "reindex":
+			if at(i+1) != "(" && at(i+2) != "concurrently" {
+				return true
+			}
+		}
+	}
+	return false
 }

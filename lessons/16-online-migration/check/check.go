@@ -121,6 +121,7 @@ func runSteps(ctx context.Context, c *checker.Check, tr *traffic, steps []Step) 
 		tr.setStep(name)
 		if s.Run == nil {
 			tr.deploy(s.Deploy)
+			time.Sleep(settle)
 			continue
 		}
 		rep := tr.startReport(ctx)
@@ -131,6 +132,7 @@ func runSteps(ctx context.Context, c *checker.Check, tr *traffic, steps []Step) 
 		if err != nil {
 			return took, &stepError{step: name, err: err}
 		}
+		time.Sleep(settle)
 	}
 	tr.setStep("after the last step")
 	return took, nil
@@ -156,13 +158,25 @@ func assertWait(c *checker.Check, res result) {
 		w.wait.Milliseconds(), maxLockWait.Milliseconds())
 	if w.wait > maxLockWait {
 		msg = fmt.Sprintf("a request of the application waited %d ms on a lock during step %q (the bound is %d ms); "+
-			"it was running %s. %s", w.wait.Milliseconds(), w.step, maxLockWait.Milliseconds(), describe(w.query), waitAdvice)
+			"it was running %s%s. %s", w.wait.Milliseconds(), w.step, maxLockWait.Milliseconds(), describe(w.query), blockedBy(w), waitAdvice)
 	}
 	c.Assert(nameWait, w.wait <= maxLockWait, msg, checker.Evidence{
 		Details: map[string]any{"longest_wait_ms": w.wait.Milliseconds(), "step": w.step, "p99_ms": res.p99Wait.Milliseconds(),
 			"samples_waiting": res.waitSamples},
 		Counts: map[string]int64{"longest_wait_ms": w.wait.Milliseconds()},
 	})
+}
+
+// blockedBy names the statement a request was queued behind.
+func blockedBy(w wait) string {
+	switch {
+	case w.blocker == "":
+		return ""
+	case w.blockerWaiting:
+		return fmt.Sprintf(", queued behind %s, which was itself waiting for a lock: a statement waiting for a strong "+
+			"lock makes every request that comes after it wait too, unless a lock_timeout makes it give up soon", describe(w.blocker))
+	}
+	return fmt.Sprintf(", blocked by %s", describe(w.blocker))
 }
 
 // waitAdvice is what a long wait usually means.
@@ -193,3 +207,7 @@ func describe(q string) string {
 	}
 	return q
 }
+
+// settle is how long the application serves between two steps, as it does
+// between two deploys: what a step broke shows at once.
+const settle = 150 * time.Millisecond

@@ -108,11 +108,25 @@ type traffic struct {
 	waits         []time.Duration // the longest wait seen by each sample that saw one
 }
 
-// wait is one lock wait the sampler saw.
+// wait is one lock wait the sampler saw: the request, and the statement
+// it was queued behind, which may itself have been waiting.
 type wait struct {
-	wait  time.Duration
-	step  string
-	query string
+	request        string // the backend and the start of its statement
+	wait           time.Duration
+	step           string
+	query          string
+	blocker        string
+	blockerWaiting bool
+}
+
+// later is the longest wait after the sample next: a later sample of the
+// same request keeps what an earlier one saw of a blocker that was itself
+// waiting (by the last sample it usually has its lock and runs).
+func (w wait) later(next wait) wait {
+	if next.request == w.request && w.blockerWaiting && !next.blockerWaiting {
+		next.blocker, next.blockerWaiting, next.step = w.blocker, true, w.step
+	}
+	return next
 }
 
 // result is what the traffic saw, once stopped.
@@ -245,18 +259,26 @@ func (tr *traffic) sample(ctx context.Context) {
 	defer tr.done.Done()
 	for ctx.Err() == nil {
 		var ms float64
-		var query string
+		var request, query, blocker string
+		var blockerWaiting bool
 		err := tr.admin.QueryRow(ctx, `
-			SELECT coalesce(extract(epoch FROM clock_timestamp() - query_start) * 1000, 0), coalesce(query, '')
-			FROM pg_stat_activity
-			WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'
-			ORDER BY query_start LIMIT 1`, trafficApp).Scan(&ms, &query)
+			SELECT a.pid || ' ' || a.query_start, coalesce(extract(epoch FROM clock_timestamp() - a.query_start) * 1000, 0), coalesce(a.query, ''),
+			       coalesce(b.query, ''), coalesce(b.wait_event_type = 'Lock', false)
+			FROM pg_stat_activity a
+			LEFT JOIN LATERAL (SELECT query, wait_event_type FROM pg_stat_activity
+			                   WHERE pid = ANY (pg_blocking_pids(a.pid)) AND application_name <> $1 LIMIT 1) b ON true
+			WHERE a.datname = current_database() AND a.application_name = $1 AND a.wait_event_type = 'Lock'
+			ORDER BY a.query_start LIMIT 1`, trafficApp).Scan(&request, &ms, &query, &blocker, &blockerWaiting)
+		if errors.Is(err, pgx.ErrNoRows) {
+			err, ms = nil, 0
+		}
 		if err == nil {
 			w := time.Duration(ms * float64(time.Millisecond))
 			tr.mu.Lock()
 			tr.waits = append(tr.waits, w)
 			if w > tr.longest.wait {
-				tr.longest = wait{wait: w, step: tr.step.Load().(string), query: query}
+				tr.longest = tr.longest.later(wait{request: request, wait: w, step: tr.step.Load().(string),
+					query: query, blocker: blocker, blockerWaiting: blockerWaiting})
 			}
 			tr.mu.Unlock()
 		}

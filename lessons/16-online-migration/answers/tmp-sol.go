@@ -1,6 +1,0 @@
-//go:build ignore
-
-// tmp
-//
-//dblings:answer passed over=solution
-package onlinemigration
