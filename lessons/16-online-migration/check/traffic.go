@@ -105,6 +105,7 @@ type traffic struct {
 	failed        int64
 	failures      []string
 	longest       wait
+	queued        map[string]wait // requests seen queued behind a waiting statement, by request
 	waits         []time.Duration // the longest wait seen by each sample that saw one
 }
 
@@ -117,16 +118,6 @@ type wait struct {
 	query          string
 	blocker        string
 	blockerWaiting bool
-}
-
-// later is the longest wait after the sample next: a later sample of the
-// same request keeps what an earlier one saw of a blocker that was itself
-// waiting (by the last sample it usually has its lock and runs).
-func (w wait) later(next wait) wait {
-	if next.request == w.request && w.blockerWaiting && !next.blockerWaiting {
-		next.blocker, next.blockerWaiting, next.step = w.blocker, true, w.step
-	}
-	return next
 }
 
 // result is what the traffic saw, once stopped.
@@ -149,7 +140,7 @@ func startTraffic(ctx context.Context, c *checker.Check, f facts) (*traffic, err
 		return nil, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
-	tr := &traffic{pool: pool, admin: c.Admin(), seed: c.Seed(), cancel: cancel, written: map[int64]int64{}}
+	tr := &traffic{pool: pool, admin: c.Admin(), seed: c.Seed(), cancel: cancel, written: map[int64]int64{}, queued: map[string]wait{}}
 	tr.step.Store("before the first step")
 	r := rand.New(rand.NewPCG(c.Seed(), 16))
 	for i := range clients {
@@ -276,9 +267,18 @@ func (tr *traffic) sample(ctx context.Context) {
 			w := time.Duration(ms * float64(time.Millisecond))
 			tr.mu.Lock()
 			tr.waits = append(tr.waits, w)
+			seen := wait{request: request, wait: w, step: tr.step.Load().(string),
+				query: query, blocker: blocker, blockerWaiting: blockerWaiting}
+			if first, ok := tr.queued[request]; ok {
+				// By the last sample of a request, the statement it was
+				// queued behind usually has its lock and runs: keep what
+				// an earlier sample saw of it waiting.
+				seen.blocker, seen.blockerWaiting, seen.step = first.blocker, true, first.step
+			} else if blockerWaiting {
+				tr.queued[request] = seen
+			}
 			if w > tr.longest.wait {
-				tr.longest = tr.longest.later(wait{request: request, wait: w, step: tr.step.Load().(string),
-					query: query, blocker: blocker, blockerWaiting: blockerWaiting})
+				tr.longest = seen
 			}
 			tr.mu.Unlock()
 		}
