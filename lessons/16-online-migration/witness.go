@@ -27,7 +27,7 @@ import (
 // than the check's own on lock waits alone.
 const (
 	minRequests  = 200
-	maxExecMS    = 600.0
+	maxExecMS    = 1500.0
 	maxRowsPerTx = 20_000
 )
 

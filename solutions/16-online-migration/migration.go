@@ -72,7 +72,7 @@ func expand(ctx context.Context, db *pgxpool.Pool) error {
 
 // batchRows bounds how many rows one backfill transaction updates, hence
 // how long a write of the application can wait for one of their row locks.
-const batchRows = 5000
+const batchRows = 2500
 
 // backfill fills amount_cents for the rows written before the trigger, a
 // range of ids per transaction. Rows the trigger already filled are left

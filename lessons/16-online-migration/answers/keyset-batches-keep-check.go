@@ -40,7 +40,7 @@ func backfill(ctx context.Context, db *pgxpool.Pool) error {
 	var last int64
 	for {
 		var next *int64
-		err := db.QueryRow(ctx, `SELECT max(id) FROM (SELECT id FROM payments WHERE id > $1 ORDER BY id LIMIT 4000) AS batch`, last).Scan(&next)
+		err := db.QueryRow(ctx, `SELECT max(id) FROM (SELECT id FROM payments WHERE id > $1 ORDER BY id LIMIT 2000) AS batch`, last).Scan(&next)
 		if err != nil || next == nil {
 			return err
 		}

@@ -66,7 +66,7 @@ const (
 	nameConcurrently = "indexes built concurrently"
 	nameSchema       = "the final schema"
 	nameData         = "every row's amount_cents is right"
-	maxLockWait      = 200 * time.Millisecond
+	maxLockWait      = 300 * time.Millisecond
 )
 
 // Run is the check of lesson 16.
