@@ -41,7 +41,7 @@ type Step struct {
 //
 // TODO: this migration is right on an idle database and stops the
 // application on a live one: the first transaction holds the whole table
-// while it rewrites a million rows, and every request waits. Split it into
+// while it updates every row, and every request waits. Split it into
 // expand, dual-write, batched backfill, CREATE INDEX CONCURRENTLY, the
 // switch and the contract, and give every statement that needs a strong
 // lock a short lock_timeout and a retry. Run `dblings hint

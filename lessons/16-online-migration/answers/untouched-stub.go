@@ -1,7 +1,7 @@
 //go:build ignore
 
 // Wrong: the stub as shipped. Its one transaction takes the table with
-// ACCESS EXCLUSIVE behind the report, then rewrites a million rows and
+// ACCESS EXCLUSIVE behind the report, then updates every payment and
 // builds an index while holding it: every request of the application
 // queues for seconds.
 //

@@ -1,5 +1,5 @@
 // Package check is lesson 16's check: it runs the learner's migration
-// steps on a million payments while an application reads and writes them
+// steps on the payments table while an application reads and writes them
 // at a steady rate, and a report holds a read lock on the table as each
 // step begins. It then holds the migration to three things: no request of
 // the application waited long on a lock, none failed or read a wrong
@@ -33,6 +33,7 @@ const (
 	UsesCents
 )
 
+// String names the version as the learner's constants do, for messages.
 func (a App) String() string {
 	switch a {
 	case WritesAmount:
