@@ -19,6 +19,7 @@ import (
 	indextypes "github.com/dblings/dblings/lessons/13-index-types"
 	migrations "github.com/dblings/dblings/lessons/14-migrations"
 	replicas "github.com/dblings/dblings/lessons/15-replicas"
+	onlinemigration "github.com/dblings/dblings/lessons/16-online-migration"
 	"github.com/dblings/dblings/witness"
 )
 
@@ -40,6 +41,7 @@ func For(id string) (witness.Witness, bool) {
 		"index-types":        indextypes.Witness,
 		"migrations":         migrations.Witness,
 		"replicas":           replicas.Witness,
+		"online-migration":   onlinemigration.Witness,
 	}[id]
 	return w, ok
 }
