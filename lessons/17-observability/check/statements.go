@@ -70,8 +70,19 @@ func checkTopQueries(ctx context.Context, c *checker.Check, ex Exercise, plan wo
 	c.Assert(topName, ok, msg, ev)
 
 	nPlusOneFirst(c, got, plan)
-	slowOnTopOfMean(c, got, before, after, plan)
+
+	// The report's total may rank below the statements that read the
+	// statistics, so its mean is judged on the whole list.
+	all, err := ex.TopQueries(ctx, c.Pool(), everyStatement)
+	c.RequireNoError("TopQueries runs", err)
+	again, err := readStats(ctx, c.Admin())
+	c.RequireNoError("read pg_stat_statements after TopQueries", err)
+	slowOnTopOfMean(c, all, after, again, plan)
 }
+
+// everyStatement is the n of TopQueries's second call, more than this
+// database has.
+const everyStatement = 1000
 
 // topProblem says what is wrong with the learner's list, or "" when
 // nothing is.
@@ -165,9 +176,9 @@ func nPlusOneFirst(c *checker.Check, got []QueryStat, plan workload.Plan) {
 	c.Assert(nPlusName, ok, msg, checker.Evidence{Counts: map[string]int64{"n_plus_one_calls": plan.NPlusOneCalls()}})
 }
 
-// slowOnTopOfMean: the planted report runs a few times, each tens of
-// milliseconds: it must be in the list, with the highest mean of the
-// traffic's statements there.
+// slowOnTopOfMean: the planted report runs a few times, each many times
+// longer than a lookup: it must be in the list of every statement, with
+// the highest mean of the traffic's statements there.
 func slowOnTopOfMean(c *checker.Check, got []QueryStat, before, after []stat, plan workload.Plan) {
 	var slow *QueryStat
 	for i := range got {
@@ -176,8 +187,8 @@ func slowOnTopOfMean(c *checker.Check, got []QueryStat, before, after []stat, pl
 		}
 	}
 	if slow == nil {
-		c.Assert(slowName, false, fmt.Sprintf("the slow report %s (%d calls) is not in your list; this database's top %d by total time are %s",
-			short(plan.Slow), plan.SlowCalls(), topN, describe(topOf(after, topN))), checker.Evidence{})
+		c.Assert(slowName, false, fmt.Sprintf("the slow report %s (%d calls) is not in the list TopQueries returned for n = %d; this database's top %d by total time are %s",
+			short(plan.Slow), plan.SlowCalls(), everyStatement, topN, describe(topOf(after, topN))), checker.Evidence{})
 		return
 	}
 	_, real := between(*slow, before, after)

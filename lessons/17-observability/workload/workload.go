@@ -39,14 +39,19 @@ var nPlusOne = []string{
 	`SELECT p.name, (SELECT count(*) FROM orders o WHERE o.product_id = p.id AND o.amount_cents > p.price_cents) AS above_list FROM products p WHERE p.id = $1`,
 }
 
-// slow are the reports that may be planted: each reads every order, tens
-// of milliseconds, and runs only a few times. Their one parameter, where
-// they use it, is ReportLimit.
+// slow are the reports that may be planted: each aggregates the most
+// recent third of the orders, milliseconds where a lookup takes a
+// fraction of one, and runs only a few times. Their parameters are
+// RecentFrom and, where they show a top list, ReportLimit.
 var slow = []string{
-	`SELECT customer_id, sum(amount_cents) AS spent FROM orders GROUP BY customer_id ORDER BY spent DESC LIMIT $1`,
-	`SELECT c.region, count(*) AS orders, sum(o.amount_cents) AS revenue FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY c.region`,
-	`SELECT product_id, count(*) AS orders, avg(amount_cents) AS average FROM orders GROUP BY product_id ORDER BY average DESC LIMIT $1`,
+	`SELECT customer_id, sum(amount_cents) AS spent FROM orders WHERE id > $1 GROUP BY customer_id ORDER BY spent DESC LIMIT $2`,
+	`SELECT c.region, count(*) AS orders, sum(o.amount_cents) AS revenue FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id > $1 GROUP BY c.region`,
+	`SELECT product_id, count(*) AS orders, avg(amount_cents) AS average FROM orders WHERE id > $1 GROUP BY product_id ORDER BY average DESC LIMIT $2`,
 }
+
+// RecentFrom is the last order before the reports' window: they read the
+// orders after it, the most recent third of the 120,000.
+const RecentFrom = 80_000
 
 // Window is the traffic of one window of the run (a metrics scrape
 // interval): so many product pages, feed pages and reports.
@@ -129,10 +134,10 @@ func (p Plan) SlowCalls() int64 {
 
 // SlowArgs are the arguments of the planted report.
 func (p Plan) SlowArgs() []any {
-	if strings.Contains(p.Slow, "$1") {
-		return []any{ReportLimit}
+	if strings.Contains(p.Slow, "$2") {
+		return []any{RecentFrom, ReportLimit}
 	}
-	return nil
+	return []any{RecentFrom}
 }
 
 // Statements are every statement the workload sends.
