@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -130,7 +129,12 @@ func between(q QueryStat, before, after []stat) (stat, bool) {
 		if q.Calls < b.Calls || q.Calls > a.Calls {
 			continue
 		}
-		if !within(q.TotalMS, b.TotalMS, a.TotalMS) || !within(q.MeanMS, math.Min(b.MeanMS, a.MeanMS), math.Max(b.MeanMS, a.MeanMS)) {
+		if !within(q.TotalMS, b.TotalMS, a.TotalMS) {
+			continue
+		}
+		// The mean is the total over the calls: a statement still running
+		// between the readings has a mean outside both of them.
+		if mean := q.TotalMS / float64(max(q.Calls, 1)); !within(q.MeanMS, mean, mean) {
 			continue
 		}
 		return a, true
