@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 )
 
 // Lesson is one entry of the curriculum, as its manifest declares it.
@@ -35,6 +36,11 @@ type Lesson struct {
 	// Replica says that the check needs a streaming replica of the first
 	// Postgres server, whose lag the runner controls.
 	Replica bool
+	// ReplicaLag, when above 0, is how late the replica applies each
+	// commit of the check (recovery_min_apply_delay): a read on the replica
+	// right after a write is stale for certain. The delay is the replica
+	// server's, so only one such check runs on a replica at a time.
+	ReplicaLag time.Duration
 	// Archive says that the check needs the first Postgres server to
 	// archive its WAL, for base backups and point-in-time restores.
 	Archive bool

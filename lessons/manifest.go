@@ -8,6 +8,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -29,6 +30,7 @@ const ManifestFile = "lesson.toml"
 //	postgres = 1
 //	redis    = true
 //	replica  = true   # optional: a streaming replica of the first server
+//	replica_lag = "1s" # optional, with replica: the replica applies each commit that late
 //	archive  = true   # optional: WAL archiving and point-in-time restore
 //
 //	[check]        # optional
@@ -45,7 +47,9 @@ type manifest struct {
 		Postgres int  `toml:"postgres"`
 		Redis    bool `toml:"redis"`
 		Replica  bool `toml:"replica"`
-		Archive  bool `toml:"archive"`
+		// ReplicaLag is a Go duration ("1s"); "" for none.
+		ReplicaLag string `toml:"replica_lag"`
+		Archive    bool   `toml:"archive"`
 	} `toml:"servers"`
 	Check struct {
 		Race bool `toml:"race"`
@@ -137,6 +141,10 @@ func loadLesson(tree fs.FS, dir string) (Lesson, error) {
 	if problem := m.validate(dir); problem != "" {
 		return Lesson{}, &ManifestError{Path: where, Problem: problem}
 	}
+	lag, problem := m.replicaLag()
+	if problem != "" {
+		return Lesson{}, &ManifestError{Path: where, Problem: problem}
+	}
 	texts, err := fs.Sub(tree, dir)
 	if err != nil {
 		return Lesson{}, err
@@ -144,9 +152,30 @@ func loadLesson(tree fs.FS, dir string) (Lesson, error) {
 	return Lesson{
 		ID: m.ID, Dir: dir, Title: m.Title, File: m.File, Fixture: m.Fixture,
 		PostgresServers: m.Servers.Postgres, Redis: m.Servers.Redis, Race: m.Check.Race,
-		Replica: m.Servers.Replica, Archive: m.Servers.Archive,
+		Replica: m.Servers.Replica, ReplicaLag: lag, Archive: m.Servers.Archive,
 		Minutes: m.Minutes, Points: m.points(), Teaches: m.Teaches, texts: texts,
 	}, nil
+}
+
+// maxReplicaLag bounds servers.replica_lag: a check waits for every
+// commit that long, and a lag of seconds already makes every stale read
+// certain.
+const maxReplicaLag = 10 * time.Second
+
+// replicaLag is servers.replica_lag as a duration, or what is wrong with
+// it. It needs servers.replica: the lag is the replica's.
+func (m manifest) replicaLag() (time.Duration, string) {
+	if m.Servers.ReplicaLag == "" {
+		return 0, ""
+	}
+	if !m.Servers.Replica {
+		return 0, "servers.replica_lag needs servers.replica = true: the lag is the replica's"
+	}
+	lag, err := time.ParseDuration(m.Servers.ReplicaLag)
+	if err != nil || lag <= 0 || lag > maxReplicaLag {
+		return 0, fmt.Sprintf("servers.replica_lag %q must be a Go duration above 0 and at most %s, e.g. \"800ms\"", m.Servers.ReplicaLag, maxReplicaLag)
+	}
+	return lag, ""
 }
 
 // validate returns what is wrong with the manifest of the lesson in dir,

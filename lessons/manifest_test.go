@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/dblings/dblings/lessons"
 )
@@ -54,6 +55,11 @@ func TestServersTable(t *testing.T) {
 		{"explicitly off", "postgres = 1\nreplica = false\narchive = false\n", lessons.Needs{PostgresServers: 1}, ""},
 		{"misspelt", "postgres = 1\nreplicas = true\n", lessons.Needs{}, "unknown keys: servers.replicas"},
 		{"not a boolean", "postgres = 1\narchive = 1\n", lessons.Needs{}, "lessons/01-x-y/lesson.toml"},
+		{"a lagged replica", "postgres = 1\nreplica = true\nreplica_lag = \"800ms\"\n", lessons.Needs{PostgresServers: 1, Replica: true}, ""},
+		{"a lag without a replica", "postgres = 1\nreplica_lag = \"800ms\"\n", lessons.Needs{}, "needs servers.replica = true"},
+		{"a lag that is no duration", "postgres = 1\nreplica = true\nreplica_lag = \"soon\"\n", lessons.Needs{}, "must be a Go duration"},
+		{"a lag of zero", "postgres = 1\nreplica = true\nreplica_lag = \"0s\"\n", lessons.Needs{}, "must be a Go duration"},
+		{"a lag as a number", "postgres = 1\nreplica = true\nreplica_lag = 800\n", lessons.Needs{}, "lessons/01-x-y/lesson.toml"},
 		{"pg_stat_statements is no key", "postgres = 1\npg_stat_statements = true\n", lessons.Needs{}, "unknown keys: servers.pg_stat_statements"},
 	}
 	for _, tt := range tests {
@@ -67,6 +73,9 @@ func TestServersTable(t *testing.T) {
 			}
 			if got := c.Needs(); got != tt.want {
 				t.Errorf("the catalog's Needs = %+v, want %+v", got, tt.want)
+			}
+			if want := strings.Contains(tt.servers, "replica_lag"); (c[0].ReplicaLag == 800*time.Millisecond) != want {
+				t.Errorf("ReplicaLag = %s", c[0].ReplicaLag)
 			}
 		})
 	}

@@ -247,16 +247,47 @@ func TestExternalCapabilities(t *testing.T) {
 	if _, err := ext.StartReplica(ctx); !errors.As(err, &capErr) {
 		t.Errorf("StartReplica on external = %v, want a CapabilityError", err)
 	}
-	// Any server stands in for the replica's URL: the provider only checks it answers.
-	withReplica, err := sandbox.Start(ctx, sandbox.Config{PostgresURLs: []string{real.PrimaryURL()}, RedisURL: real.Redis.URL, ReplicaURL: real.PrimaryURL()})
+	testExternalReplica(t, real)
+}
+
+// testExternalReplica: a replica URL is taken only when it is a standby of
+// the first server; anything else is a usage error that says what is wrong.
+func testExternalReplica(t *testing.T, real *sandbox.Env) {
+	ctx := testContext(t)
+	standby, err := real.StartReplica(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := withReplica.ReplicaOf(); err != nil || r.URL != real.PrimaryURL() {
-		t.Errorf("ReplicaOf with a replica URL = %v, %v", r, err)
+	t.Cleanup(func() { _ = standby.Stop(context.Background()) })
+	// The servers of one environment may be copies of one initdb (local
+	// does that); another environment's server is another cluster.
+	other := testenv.Start(t, 1).PrimaryURL()
+	tests := []struct {
+		name, primary, replica, says string
+	}{
+		{"a standby of the first server", real.PrimaryURL(), standby.URL, ""},
+		{"a primary", real.PrimaryURL(), other, "is not a standby"},
+		{"the first server itself", real.PrimaryURL(), real.PrimaryURL(), "is not a standby"},
+		{"a standby of another server", other, standby.URL, "is a standby of another server"},
+		{"malformed", real.PrimaryURL(), "postgres://bad host/", "malformed Postgres URL"},
 	}
-	if _, err := sandbox.Start(ctx, sandbox.Config{PostgresURLs: []string{real.PrimaryURL()}, RedisURL: real.Redis.URL, ReplicaURL: "postgres://bad host/"}); err == nil || !strings.Contains(err.Error(), "malformed Postgres URL") {
-		t.Errorf("a malformed replica URL: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := sandbox.Start(ctx, sandbox.Config{PostgresURLs: []string{tt.primary}, RedisURL: real.Redis.URL, ReplicaURL: tt.replica})
+			if tt.says == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r, err := env.ReplicaOf(); err != nil || r.URL != tt.replica {
+					t.Errorf("ReplicaOf = %v, %v; want the standby", r, err)
+				}
+				return
+			}
+			var usage *sandbox.UsageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("Start = %v, want a UsageError saying %q", err, tt.says)
+			}
+		})
 	}
 }
 

@@ -37,6 +37,9 @@ func startExternal(ctx context.Context, cfg Config) (*Env, error) {
 		if err != nil {
 			return nil, &StartError{Provider: External, Server: "replica", Err: err}
 		}
+		if err := requireStandbyOf(ctx, env.Postgres[0].URL, cfg.ReplicaURL); err != nil {
+			return nil, err
+		}
 		env.Replica = &Server{URL: cfg.ReplicaURL, Version: version}
 	}
 	version, err := pingRedis(ctx, cfg.RedisURL)
@@ -101,6 +104,48 @@ func pingPostgres(ctx context.Context, rawURL string) (string, error) {
 	}
 	version, _, _ = strings.Cut(version, " ") // "15.20 (Debian 15.20-0+deb12u1)"
 	return version, nil
+}
+
+// requireStandbyOf makes sure that replicaURL is a server in recovery
+// whose data comes from primaryURL's: a replica lesson run against any
+// other server would judge reads against data that never came from the
+// writes. Both servers of one cluster share its system identifier, set
+// by initdb and kept by every base backup taken from it.
+func requireStandbyOf(ctx context.Context, primaryURL, replicaURL string) error {
+	var inRecovery bool
+	replicaID, err := systemIdentifier(ctx, replicaURL, &inRecovery)
+	if err != nil {
+		return &StartError{Provider: External, Server: "replica", Err: err}
+	}
+	if !inRecovery {
+		return &UsageError{Msg: fmt.Sprintf("--replica-url %s is not a standby: the server is not in recovery (pg_is_in_recovery() is false); "+
+			"give the URL of a streaming replica of the first --pg-url server", redact(replicaURL))}
+	}
+	primaryID, err := systemIdentifier(ctx, primaryURL, new(bool))
+	if err != nil {
+		return &StartError{Provider: External, Server: "postgres", Err: err}
+	}
+	if replicaID != primaryID {
+		return &UsageError{Msg: fmt.Sprintf("--replica-url %s is a standby of another server: its system identifier is %d, and the first --pg-url server's (%s) is %d; "+
+			"give the URL of a streaming replica of that server", redact(replicaURL), replicaID, redact(primaryURL), primaryID)}
+	}
+	return nil
+}
+
+// systemIdentifier reads the cluster's system identifier and whether the
+// server is in recovery.
+func systemIdentifier(ctx context.Context, rawURL string, inRecovery *bool) (uint64, error) {
+	conn, err := pgx.Connect(ctx, rawURL)
+	if err != nil {
+		return 0, fmt.Errorf("cannot reach %s: %w", redact(rawURL), err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var id int64
+	err = conn.QueryRow(ctx, "SELECT system_identifier, pg_is_in_recovery() FROM pg_control_system()").Scan(&id, inRecovery)
+	if err != nil {
+		return 0, fmt.Errorf("read the system identifier of %s: %w", redact(rawURL), err)
+	}
+	return uint64(id), nil
 }
 
 // pingRedis sends PING and reads the server version.

@@ -88,6 +88,11 @@ type Scene struct {
 	// Redis is the superuser URL of the check's Redis logical database;
 	// empty when the lesson uses no Redis.
 	Redis string
+	// Replica is the superuser URL of the first clone (Postgres[0]) on the
+	// streaming replica, for a lesson that declares one; "" otherwise. A
+	// witness reads there what the replica served (pg_stat_statements
+	// counts the statements each server ran).
+	Replica string
 	// Seed is the seed of the fixture's data (fixtures.FixedSeed in check),
 	// for a witness that regenerates what the data should hold.
 	Seed uint64

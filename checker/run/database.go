@@ -36,6 +36,12 @@ type databases struct {
 	roles   []*learnerRole // one per clone, in the same order
 	redis   *redisDB
 	replica string // the first clone on the replica, as its role; "" without
+	// replicaAdmin is the first clone on the replica as the superuser, for
+	// the witness; "" without a replica.
+	replicaAdmin string
+	// lagged is the replica once the check's apply delay is set (lag),
+	// for release to lift it; nil otherwise.
+	lagged *sandbox.Replica
 	// roleTime is what the learner's roles took: sweeping, creating and
 	// dropping them (Timings.Role).
 	roleTime time.Duration
@@ -84,6 +90,10 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		if d.replica, err = onReplica(ctx, opts.Env, d.roles[0].url); err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, err
+		}
+		if d.replicaAdmin, err = withHost(d.clones[0].URL, d.replica); err != nil {
+			d.release(context.WithoutCancel(ctx))
+			return nil, &EnvironmentError{Step: "finding the check's database on the replica", Err: err}
 		}
 	}
 	if !l.Redis {
@@ -157,6 +167,33 @@ func onReplica(ctx context.Context, env *sandbox.Env, cloneURL string) (string, 
 	return withHost(cloneURL, r.URL)
 }
 
+// lag makes the replica apply each commit of the check only lag after it
+// was made on the primary (recovery_min_apply_delay), once it has caught up
+// with everything before: the lesson's databases and what the witness did
+// at its first look. From then on a read on the replica right after a
+// write is stale for certain, and a wait for that write's LSN ends lag
+// later. The delay is the replica server's, not the check's: only one
+// check at a time may run on a lagged replica. release lifts it.
+func (d *databases) lag(ctx context.Context, env *sandbox.Env, lag time.Duration) error {
+	if lag <= 0 {
+		return nil
+	}
+	r, err := env.ReplicaOf()
+	if err != nil {
+		return &EnvironmentError{Step: "finding the replica", Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, replicaWait)
+	defer cancel()
+	if err := r.CatchUp(ctx); err != nil {
+		return &EnvironmentError{Step: "waiting for the replica before delaying it", Err: err}
+	}
+	d.lagged = r
+	if err := r.SetApplyDelay(ctx, lag); err != nil {
+		return &EnvironmentError{Step: "delaying the replica", Err: err}
+	}
+	return nil
+}
+
 // withHost is rawURL (a database, as a role) on the server of server.
 func withHost(rawURL, server string) (string, error) {
 	u, err := url.Parse(rawURL)
@@ -194,6 +231,12 @@ func (d *databases) release(ctx context.Context) []string {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var problems []string
+	if d.lagged != nil { // first, so that dropping the clones is not delayed
+		if err := d.lagged.SetApplyDelay(ctx, 0); err != nil {
+			problems = append(problems, fmt.Sprintf("could not lift the replica's apply delay: %v", err))
+		}
+		d.lagged = nil
+	}
 	for _, c := range d.clones {
 		if err := c.Drop(ctx); err != nil {
 			if err = c.Drop(ctx); err != nil {

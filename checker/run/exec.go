@@ -82,6 +82,15 @@ func makeStage(ctx context.Context, l lessons.Lesson, opts Options) (*stage, err
 		st.failed = err.Error()
 		return st, nil
 	}
+	if err := dbs.lag(ctx, opts.Env, l.ReplicaLag); err != nil {
+		st.warnings = append(st.warnings, dbs.release(context.WithoutCancel(ctx))...)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		st.failed = err.Error()
+		return st, nil
+	}
+	st.timings.Witness = time.Since(looked)
 	st.dbs = dbs
 	return st, nil
 }

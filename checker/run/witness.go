@@ -71,7 +71,7 @@ func testify(ctx context.Context, dbs *databases, judge witness.Judge) ([]witnes
 
 // scene describes the check's databases as the superuser sees them.
 func (d *databases) scene() (*witness.Scene, error) {
-	s := &witness.Scene{Seed: d.seed}
+	s := &witness.Scene{Seed: d.seed, Replica: d.replicaAdmin}
 	for i, c := range d.clones {
 		s.Postgres = append(s.Postgres, c.URL)
 		if i == 0 {

@@ -33,7 +33,10 @@ import (
 // Only a right answer of a lesson whose check compares timings needs the
 // machine to itself: its pass rests on the ratio. So does an answer whose
 // directive says alone=…: it floods the server (a connection per request),
-// and the checks beside it would wait behind it. Those run first, one at a
+// and the checks beside it would wait behind it. So does every answer of a
+// lesson with a lagged replica (servers.replica_lag): the apply delay is
+// the replica server's, and a check beside it would set or lift it. Those
+// run first, one at a
 // time, each lesson's then followed by its other answers side by side
 // (their verdicts rest on plans, counts and states, whatever the ratio
 // says). The other lessons run last, side by side, and so do their
@@ -43,7 +46,7 @@ import (
 func TestAnswers(t *testing.T) {
 	root := testenv.Root()
 	catalog := testenv.Catalog(t)
-	env := testenv.Start(t, catalog.PostgresServers())
+	env := testenv.StartFor(t, catalog.Needs()) // a replica only when a lesson asks for one
 	for _, l := range catalog {
 		timed := comparesTimings(t, l)
 		t.Run(l.ID, func(t *testing.T) {
@@ -53,7 +56,7 @@ func TestAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			alone := func(a *answers.Answer) bool {
-				return timed && a.Expect.Verdict == answers.Passed || a.Alone != ""
+				return timed && a.Expect.Verdict == answers.Passed || a.Alone != "" || l.ReplicaLag > 0
 			}
 			if !slices.ContainsFunc(set.Answers, alone) {
 				t.Parallel()

@@ -18,6 +18,7 @@ import (
 	materializedviews "github.com/dblings/dblings/lessons/12-materialized-views"
 	indextypes "github.com/dblings/dblings/lessons/13-index-types"
 	migrations "github.com/dblings/dblings/lessons/14-migrations"
+	replicas "github.com/dblings/dblings/lessons/15-replicas"
 	observability "github.com/dblings/dblings/lessons/17-observability"
 	"github.com/dblings/dblings/witness"
 )
@@ -39,6 +40,7 @@ func For(id string) (witness.Witness, bool) {
 		"materialized-views": materializedviews.Witness,
 		"index-types":        indextypes.Witness,
 		"migrations":         migrations.Witness,
+		"replicas":           replicas.Witness,
 		"observability":      observability.Witness,
 	}[id]
 	return w, ok
