@@ -20,6 +20,7 @@ import (
 	migrations "github.com/dblings/dblings/lessons/14-migrations"
 	replicas "github.com/dblings/dblings/lessons/15-replicas"
 	onlinemigration "github.com/dblings/dblings/lessons/16-online-migration"
+	observability "github.com/dblings/dblings/lessons/17-observability"
 	"github.com/dblings/dblings/witness"
 )
 
@@ -42,6 +43,7 @@ func For(id string) (witness.Witness, bool) {
 		"migrations":         migrations.Witness,
 		"replicas":           replicas.Witness,
 		"online-migration":   onlinemigration.Witness,
+		"observability":      observability.Witness,
 	}[id]
 	return w, ok
 }
