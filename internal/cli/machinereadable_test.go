@@ -133,8 +133,9 @@ func TestDoctorJSON(t *testing.T) {
 }
 
 // TestDoctorReportsCapabilities: with a kept environment, doctor reports
-// its capabilities beside its other lines: pg_stat_statements loaded, and
-// the replica and WAL archive the lessons need (none for this catalog).
+// its capabilities beside its other lines: pg_stat_statements loaded, the
+// replica the replicas lesson reads from, streaming, and the WAL archive no
+// lesson needs yet.
 func TestDoctorReportsCapabilities(t *testing.T) {
 	ws := lessonWorkspace(t)
 	if err := sandbox.SaveKept(ws, servers.Get(t)); err != nil {
@@ -144,7 +145,7 @@ func TestDoctorReportsCapabilities(t *testing.T) {
 	for _, want := range []string{
 		"✓ pg_stat_statements",
 		"loaded in every Postgres server",
-		"✓ replica            none (no lesson needs one)",
+		"✓ replica            streaming,",
 		"✓ WAL archive        none (no lesson needs one)",
 	} {
 		if !strings.Contains(got.out, want) {

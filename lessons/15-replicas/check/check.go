@@ -130,17 +130,47 @@ func requireLag(c *checker.Check, replica *pgxpool.Pool, f *facts) {
 	}
 }
 
+// replicaConns is the size of the pools on the replica: one connection
+// for each reader and the writer, and some to spare.
+const replicaConns = readers + 4
+
 // newPool opens a pool on url with the guard rails of the check's own
-// pools, and closes it when the test ends.
+// pools, with its connections open, and closes it when the test ends.
+//
+// Why open them first: a router gives the replica a short deadline and
+// then reads from the primary. With pgxpool's default of four connections,
+// or with each read opening its own, the eight readers spent that deadline
+// queueing for a connection or logging in on a loaded machine, and the
+// reference solution read 94% of the pages from the primary (CI, verify).
 func newPool(t *testing.T, c *checker.Check, url string) *pgxpool.Pool {
 	cfg, err := pgxpool.ParseConfig(url)
 	c.RequireNoError("read the replica's URL", err)
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "dblings-learner"
+	cfg.MaxConns = replicaConns
 	p, err := pgxpool.NewWithConfig(c.Ctx(), cfg)
 	c.RequireNoError("open a pool on the replica", err)
 	t.Cleanup(p.Close)
+	c.RequireNoError("connect to the replica", openAll(c.Ctx(), p))
 	return p
+}
+
+// openAll opens every connection the pool may hold and returns them to it.
+func openAll(ctx context.Context, p *pgxpool.Pool) error {
+	conns := make([]*pgxpool.Conn, 0, p.Config().MaxConns)
+	defer func() {
+		for _, conn := range conns {
+			conn.Release()
+		}
+	}()
+	for range p.Config().MaxConns {
+		conn, err := p.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, conn)
+	}
+	return nil
 }
 
 // facts are what the check reads from the data before the learner's code

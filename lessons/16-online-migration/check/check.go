@@ -155,10 +155,10 @@ func assertSteps(c *checker.Check, failed *stepError, took map[string]int64) {
 // application spent waiting on a lock, and during which step.
 func assertWait(c *checker.Check, res result) {
 	w := res.longestWait
-	msg := fmt.Sprintf("the application's requests waited at most %d ms on a lock (the bound is %d ms)",
+	msg := fmt.Sprintf("the application's requests waited at most %d ms on the table's lock (the bound is %d ms)",
 		w.wait.Milliseconds(), maxLockWait.Milliseconds())
 	if w.wait > maxLockWait {
-		msg = fmt.Sprintf("a request of the application waited %d ms on a lock during step %q (the bound is %d ms); "+
+		msg = fmt.Sprintf("a request of the application waited %d ms on the table's lock during step %q (the bound is %d ms); "+
 			"it was running %s%s. %s", w.wait.Milliseconds(), w.step, maxLockWait.Milliseconds(), describe(w.query), blockedBy(w), waitAdvice)
 	}
 	c.Assert(nameWait, w.wait <= maxLockWait, msg, checker.Evidence{

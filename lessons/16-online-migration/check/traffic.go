@@ -243,9 +243,13 @@ func (tr *traffic) count(read bool, err error) {
 }
 
 // sample looks at pg_stat_activity every few milliseconds for requests of
-// the application waiting on a lock, and keeps the longest wait. A request
-// slowed by a busy CPU is not waiting on a lock, so the measure does not
-// move with the machine's load.
+// the application waiting on the table's lock, and keeps the longest wait.
+// A request slowed by a busy CPU is not waiting on a lock, so the measure
+// does not move with the machine's load. A request waiting for a row that
+// a backfill batch is updating (a transactionid or tuple lock) is not
+// counted: that wait lasts as long as the batch, which the rows-per-
+// transaction bound keeps small, and on a busy machine even a small batch
+// took 600 ms (CI, a right answer with batches of 2,500 rows).
 func (tr *traffic) sample(ctx context.Context) {
 	defer tr.done.Done()
 	for ctx.Err() == nil {
@@ -258,7 +262,8 @@ func (tr *traffic) sample(ctx context.Context) {
 			FROM pg_stat_activity a
 			LEFT JOIN LATERAL (SELECT query, wait_event_type FROM pg_stat_activity
 			                   WHERE pid = ANY (pg_blocking_pids(a.pid)) AND application_name <> $1 LIMIT 1) b ON true
-			WHERE a.datname = current_database() AND a.application_name = $1 AND a.wait_event_type = 'Lock'
+			WHERE a.datname = current_database() AND a.application_name = $1
+			  AND a.wait_event_type = 'Lock' AND a.wait_event = 'relation'
 			ORDER BY a.query_start LIMIT 1`, trafficApp).Scan(&request, &ms, &query, &blocker, &blockerWaiting)
 		if errors.Is(err, pgx.ErrNoRows) {
 			err, ms = nil, 0
