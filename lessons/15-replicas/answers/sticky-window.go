@@ -32,7 +32,7 @@ func (s *Session) Read(ctx context.Context, sql string, args ...any) ([][]any, e
 	if time.Now().Before(s.until) {
 		return query(ctx, s.r.primary, sql, args...)
 	}
-	rctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	rctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
 	if rows, err := query(rctx, s.r.replica, sql, args...); err == nil {
 		return rows, nil
