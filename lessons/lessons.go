@@ -41,8 +41,11 @@ type Lesson struct {
 	// right after a write is stale for certain. The delay is the replica
 	// server's, so only one such check runs on a replica at a time.
 	ReplicaLag time.Duration
-	// Archive says that the check needs the first Postgres server to
-	// archive its WAL, for base backups and point-in-time restores.
+	// Archive says that the check needs the archiving server (a Postgres
+	// server of its own whose WAL is archived), for base backups and
+	// point-in-time restores. The check's databases are made there instead
+	// of on the first server, and the check gets the runner's backup vault
+	// (contract.Check.Vault).
 	Archive bool
 	// Race says that the check runs the learner's code with Go's race
 	// detector: a lesson about concurrency, where a data race is a wrong
@@ -146,7 +149,7 @@ func (c Catalog) PostgresServers() int { return c.Needs().PostgresServers }
 type Needs struct {
 	PostgresServers int  // at least 1
 	Replica         bool // a streaming replica of the first server
-	Archive         bool // the first server archives its WAL
+	Archive         bool // an archiving server: WAL archive, base backups, restores
 }
 
 // Needs is what the lesson's check needs.

@@ -31,7 +31,7 @@ const ManifestFile = "lesson.toml"
 //	redis    = true
 //	replica  = true   # optional: a streaming replica of the first server
 //	replica_lag = "1s" # optional, with replica: the replica applies each commit that late
-//	archive  = true   # optional: WAL archiving and point-in-time restore
+//	archive  = true   # optional: the archiving server, base backups and point-in-time restores
 //
 //	[check]        # optional
 //	race = true

@@ -73,13 +73,27 @@ func (i *Instance) Stop(ctx context.Context) error {
 // Postgres server and returns once it streams. The replica belongs to the
 // calling process; Stop removes it.
 func (e *Env) StartReplica(ctx context.Context) (*Replica, error) {
+	return e.startReplicaOf(ctx, e.Postgres[0])
+}
+
+// StartArchivedReplica is StartReplica for the archiving server: the
+// streaming replica a restore lesson shows to apply a mistake as quickly
+// as the primary made it.
+func (e *Env) StartArchivedReplica(ctx context.Context) (*Replica, error) {
+	if err := e.archiving(); err != nil {
+		return nil, err
+	}
+	return e.startReplicaOf(ctx, *e.Archived)
+}
+
+func (e *Env) startReplicaOf(ctx context.Context, primary Server) (*Replica, error) {
 	var inst *Instance
 	var err error
 	switch e.Provider {
 	case Local:
-		inst, err = startLocalReplica(ctx, e.Postgres[0])
+		inst, err = startLocalReplica(ctx, primary)
 	case Docker:
-		inst, err = startDockerReplica(ctx, e.Postgres[0])
+		inst, err = startDockerReplica(ctx, primary)
 	default:
 		return nil, &CapabilityError{Capability: CapReplica, Provider: e.Provider, Reason: "it starts no servers"}
 	}
@@ -87,7 +101,7 @@ func (e *Env) StartReplica(ctx context.Context) (*Replica, error) {
 		_ = inst.Stop(context.WithoutCancel(ctx))
 		return nil, &StartError{Provider: e.Provider, Server: "replica", Err: err}
 	}
-	r := &Replica{Primary: e.Postgres[0], Instance: *inst}
+	r := &Replica{Primary: primary, Instance: *inst}
 	if err := r.waitStreaming(ctx); err != nil {
 		_ = r.Stop(context.WithoutCancel(ctx))
 		return nil, &StartError{Provider: e.Provider, Server: "replica", Err: err}
@@ -109,8 +123,8 @@ func (e *Env) ReplicaOf() (*Replica, error) {
 	return &Replica{Primary: e.Postgres[0], Instance: Instance{Server: *e.Replica}}, nil
 }
 
-// Backup is a base backup of the environment's first Postgres server,
-// taken at a moment; with the archived WAL it restores any later moment.
+// Backup is a base backup of the environment's archiving server, taken at
+// a moment; with the archived WAL it restores any later moment.
 type Backup struct {
 	// At is when the backup was complete: the earliest moment it restores.
 	At       time.Time
@@ -131,8 +145,8 @@ func (b *Backup) Remove(ctx context.Context) error {
 	return remove(ctx)
 }
 
-// BaseBackup takes a base backup of the environment's first Postgres
-// server, which must archive its WAL (Config.Archive).
+// BaseBackup takes a base backup of the environment's archiving server
+// (Config.Archive).
 func (e *Env) BaseBackup(ctx context.Context) (*Backup, error) {
 	if err := e.archiving(); err != nil {
 		return nil, err
@@ -141,24 +155,33 @@ func (e *Env) BaseBackup(ctx context.Context) (*Backup, error) {
 	var err error
 	switch e.Provider {
 	case Local:
-		b, err = localBaseBackup(ctx, e.Postgres[0])
+		b, err = localBaseBackup(ctx, *e.Archived)
 	case Docker:
-		b, err = dockerBaseBackup(ctx, e.Postgres[0])
+		b, err = dockerBaseBackup(ctx, *e.Archived)
 	}
 	if err != nil {
 		_ = b.Remove(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("base backup: %w", err)
 	}
-	b.provider, b.primary, b.archive, b.At = e.Provider, e.Postgres[0], e.Archive, time.Now()
+	b.provider, b.primary, b.archive, b.At = e.Provider, *e.Archived, e.Archive, time.Now()
 	return b, nil
+}
+
+// ArchivingServer is the environment's archiving server, or a
+// CapabilityError that says which environment has one.
+func (e *Env) ArchivingServer() (Server, error) {
+	if err := e.archiving(); err != nil {
+		return Server{}, err
+	}
+	return *e.Archived, nil
 }
 
 func (e *Env) archiving() error {
 	switch {
 	case e.Provider == External:
 		return &CapabilityError{Capability: CapArchive, Provider: e.Provider, Reason: "dblings cannot reach its WAL archive or start servers there"}
-	case e.Archive == "":
-		return &CapabilityError{Capability: CapArchive, Provider: e.Provider, Reason: "its Postgres was started without WAL archiving"}
+	case e.Archived == nil || e.Archive == "":
+		return &CapabilityError{Capability: CapArchive, Provider: e.Provider, Reason: "it was started without an archiving server"}
 	}
 	return nil
 }
@@ -202,6 +225,13 @@ func recoveryArgs(restoreCommand string, target time.Time) []string {
 	}
 }
 
+// archiveSegmentMB is the archiving server's WAL segment size, in
+// megabytes. Every base backup and every restore ends a segment early
+// (pg_switch_wal), and an ended segment is archived whole: at the default
+// 16 MB, a dozen restore checks filled the archive with 1.5 GB of mostly
+// empty segments, which every restore then copied.
+const archiveSegmentMB = "1"
+
 // archiveArgs make a server archive every finished WAL segment with
 // command (which copies %p to the archive as %f).
 func archiveArgs(command string) []string {
@@ -213,10 +243,17 @@ func archiveArgs(command string) []string {
 // server of their own for the observability lessons.
 var preloadArgs = []string{"-c", "shared_preload_libraries=pg_stat_statements"}
 
-// archiveNow ends the current WAL segment and waits until the archiver
-// has copied it, so that a restore sees every commit made so far.
+// archiveNow commits a transaction, ends the current WAL segment and
+// waits until the archiver has copied it, so that a restore sees every
+// commit made so far. The commit is there for a target after the last
+// real one: recovery stops at the first commit past its target, and one
+// that finds none ends with "recovery ended before configured recovery
+// target was reached".
 func archiveNow(ctx context.Context, primary string) error {
 	return withConn(ctx, primary, func(conn *pgx.Conn) error {
+		if _, err := conn.Exec(ctx, "SELECT pg_current_xact_id()"); err != nil {
+			return err
+		}
 		var segment string
 		if err := conn.QueryRow(ctx, "SELECT pg_walfile_name(pg_switch_wal())").Scan(&segment); err != nil {
 			return err

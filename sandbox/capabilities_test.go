@@ -38,7 +38,7 @@ func testCapabilities(t *testing.T, env *sandbox.Env) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kept.Replica == nil || kept.Replica.URL != env.Replica.URL || kept.Archive != env.Archive || kept.Postgres[0].Container != env.Postgres[0].Container {
+		if kept.Replica == nil || kept.Replica.URL != env.Replica.URL || kept.Archive != env.Archive || kept.Archived == nil || kept.Archived.URL != env.Archived.URL || kept.Postgres[0].Container != env.Postgres[0].Container {
 			t.Errorf("reloaded %+v, want the replica, archive and container of %+v", kept, env)
 		}
 	})
@@ -189,7 +189,10 @@ func testReplicaStops(t *testing.T, env *sandbox.Env) {
 // rows before are there, and a table dropped after it still exists.
 func testRestore(t *testing.T, env *sandbox.Env) {
 	ctx := context.Background()
-	db := createDatabase(t, env.PrimaryURL(), "dblings_pitr")
+	if env.Archived == nil || env.Archived.URL == env.PrimaryURL() {
+		t.Fatalf("archiving server %+v, want a server of its own beside the first", env.Archived)
+	}
+	db := createDatabase(t, env.Archived.URL, "dblings_pitr")
 	exec(t, db, "CREATE TABLE ledger (n int); CREATE TABLE doomed (n int); INSERT INTO doomed VALUES (1)")
 	backup, err := env.BaseBackup(ctx)
 	if err != nil {
@@ -216,7 +219,28 @@ func testRestore(t *testing.T, env *sandbox.Env) {
 	if n := count(t, got, "doomed"); n != 1 {
 		t.Errorf("the table dropped after the target has %d rows in the restore, want 1", n)
 	}
+	conn, err := pgx.Connect(ctx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	err = conn.QueryRow(ctx, "SELECT sum(pg_database_size(oid)) FROM pg_database").Scan(&size)
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the restored server holds %d MB", size>>20)
 	if err := restored.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	replica, err := env.StartArchivedReplica(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, withDatabase(t, replica.URL, "dblings_pitr"), "ledger"); n != 150 {
+		t.Errorf("the archiving server's replica has %d rows, want all 150", n)
+	}
+	if err := replica.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var usage *sandbox.UsageError

@@ -77,21 +77,23 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 	password := randomPassword()
 	labels := ownerLabels(owner.Self(), cfg.Workspace)
 
-	var firstArgs []string
-	if cfg.Archive {
-		env.Archive, firstArgs = dockerArchiveDir, archiveArgs(dockerArchiveCommand)
-	}
-	errs := make([]error, cfg.PostgresServers+1)
+	errs := make([]error, cfg.PostgresServers+2)
 	var wg sync.WaitGroup
 	for i := range env.Postgres {
-		var extra []string
-		if i == 0 {
-			extra = firstArgs
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			env.Postgres[i], errs[i] = de.runPostgres(ctx, orDefault(cfg.PostgresImage, DefaultPostgresImage), password, labels, extra)
+			env.Postgres[i], errs[i] = de.runPostgres(ctx, orDefault(cfg.PostgresImage, DefaultPostgresImage), password, labels, nil)
+		}()
+	}
+	if cfg.Archive {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var archived Server
+			archived, errs[len(errs)-2] = de.runPostgres(ctx, orDefault(cfg.PostgresImage, DefaultPostgresImage), password, labels, archiveArgs(dockerArchiveCommand),
+				testcontainers.WithEnv(map[string]string{"POSTGRES_INITDB_ARGS": "--wal-segsize=" + archiveSegmentMB}))
+			env.Archived, env.Archive = &archived, dockerArchiveDir
 		}()
 	}
 	wg.Add(1)
@@ -149,7 +151,7 @@ func commonCustomizers(labels map[string]string, port string) []testcontainers.C
 // runPostgres starts a primary: the image's own initialisation, which also
 // lets replicas in other containers connect for replication (see
 // replicationHBA), with extra settings.
-func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, labels map[string]string, extra []string) (Server, error) {
+func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, labels map[string]string, extra []string, more ...testcontainers.ContainerCustomizer) (Server, error) {
 	opts := append(commonCustomizers(labels, "5432/tcp"),
 		tcpostgres.WithUsername("postgres"),
 		tcpostgres.WithPassword(password),
@@ -163,6 +165,7 @@ func (de *dockerEnv) runPostgres(ctx context.Context, image, password string, la
 		// overlay's file creation alone at 3% of the machine's CPU.
 		testcontainers.WithTmpfs(map[string]string{postgresData: "rw"}),
 	)
+	opts = append(opts, more...)
 	ctr, err := runGuarded(func() (testcontainers.Container, error) {
 		c, err := tcpostgres.Run(ctx, image, opts...)
 		if c == nil { // a nil *PostgresContainer must not become a non-nil interface

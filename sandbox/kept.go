@@ -104,9 +104,11 @@ func LoadKept(ctx context.Context, workspace string) (*Env, error) {
 func (e *Env) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	servers := e.Postgres
-	if e.Replica != nil {
-		servers = append(slices.Clone(servers), *e.Replica)
+	servers := slices.Clone(e.Postgres)
+	for _, s := range []*Server{e.Replica, e.Archived} {
+		if s != nil {
+			servers = append(servers, *s)
+		}
 	}
 	errs := make([]error, len(servers)+1)
 	var wg sync.WaitGroup

@@ -132,19 +132,24 @@ func startLocal(ctx context.Context, cfg Config) (*Env, error) {
 	return env, nil
 }
 
-// startPostgres starts the environment's Postgres servers, the first one
-// archiving its WAL when cfg asks, then the replica cfg asks for.
+// startPostgres starts the environment's Postgres servers, the archiving
+// server and the replica cfg asks for.
 func (le *localEnv) startPostgres(ctx context.Context, cfg Config, bins localBinaries, password string, env *Env) error {
-	var firstArgs []string
+	servers := env.Postgres
 	if cfg.Archive {
-		dir, err := le.mkdir("archive")
-		if err != nil {
-			return &StartError{Provider: Local, Server: "postgres", Err: err}
-		}
-		env.Archive, firstArgs = dir, archiveArgs(fmt.Sprintf(`cp "%%p" "%s/%%f"`, dir))
+		servers = make([]Server, len(env.Postgres)+1)
 	}
-	if err := le.startPostgresServers(ctx, bins, password, env.Postgres, firstArgs); err != nil || !cfg.Replica {
+	if err := le.startPostgresServers(ctx, bins, password, servers, cfg.Archive); err != nil {
 		return err
+	}
+	if cfg.Archive {
+		copy(env.Postgres, servers)
+		archived := servers[len(servers)-1]
+		env.Archived = &archived
+		env.Archive = filepath.Join(le.dir, "archive")
+	}
+	if !cfg.Replica {
+		return nil
 	}
 	replica, err := le.startReplica(ctx, env.Postgres[0])
 	if err != nil {

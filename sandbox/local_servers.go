@@ -25,8 +25,9 @@ const readyTimeout = 60 * time.Second
 // server in parallel. Every copy is made before any server starts: a data
 // directory copied from a running server carries its postmaster.pid, and
 // the copy's server then refuses to start ("lock file already exists").
-// The first server also gets firstArgs (WAL archiving).
-func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries, password string, out []Server, firstArgs []string) error {
+// With archiving, the last server is the archiving server (see
+// Config.Archive).
+func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries, password string, out []Server, archiving bool) error {
 	first, err := le.initdb(ctx, bins.InitDB, password)
 	if err != nil {
 		return &StartError{Provider: Local, Server: "postgres", Err: err}
@@ -43,15 +44,18 @@ func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries
 	if err := errors.Join(errs...); err != nil {
 		return &StartError{Provider: Local, Server: "postgres", Err: fmt.Errorf("copy the data directory: %w", err)}
 	}
+	extra := make([][]string, len(out))
+	if archiving {
+		last := len(out) - 1
+		if extra[last], err = le.prepareArchiving(ctx, dirs[last]); err != nil {
+			return &StartError{Provider: Local, Server: "archiving postgres", Err: err}
+		}
+	}
 	for i := range out {
 		wg.Add(1)
-		var extra []string
-		if i == 0 {
-			extra = firstArgs
-		}
 		go func() {
 			defer wg.Done()
-			out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password, extra...)
+			out[i], errs[i] = le.runPostgres(ctx, bins.Postgres, dirs[i], password, extra[i]...)
 		}()
 	}
 	wg.Wait()
@@ -61,6 +65,26 @@ func (le *localEnv) startPostgresServers(ctx context.Context, bins localBinaries
 		}
 	}
 	return nil
+}
+
+// prepareArchiving makes the data directory of a fresh, never started
+// server the archiving server's: small WAL segments (pg_resetwal, see
+// archiveSegmentMB) and an archive directory, and returns the settings
+// that archive into it.
+func (le *localEnv) prepareArchiving(ctx context.Context, data string) ([]string, error) {
+	resetwal := lookBinary("pg_resetwal", postgresBinDirs())
+	if resetwal == "" {
+		return nil, errors.New("pg_resetwal not found: install the PostgreSQL server package")
+	}
+	if out, err := le.command(resetwal, "--wal-segsize="+archiveSegmentMB, "-D", data).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pg_resetwal: %v\n%s", err, tail(string(out), 10))
+	}
+	dir, err := le.mkdir("archive")
+	if err != nil {
+		return nil, err
+	}
+	_ = ctx
+	return archiveArgs(fmt.Sprintf(`cp "%%p" "%s/%%f"`, dir)), nil
 }
 
 func (le *localEnv) initdb(ctx context.Context, initdb, password string) (string, error) {

@@ -11,9 +11,9 @@
 //
 // Every Postgres server loads pg_stat_statements. On request (Config) the
 // docker and local providers also start a streaming replica of the first
-// server, whose replay the caller pauses and resumes (Replica), and make
-// that server archive its WAL, for base backups and point-in-time restores
-// (Env.BaseBackup, Restore). The external provider takes a replica by URL
+// server, whose replay the caller pauses and resumes (Replica), and an
+// archiving server of its own, whose WAL is archived, for base backups and
+// point-in-time restores (Env.BaseBackup, Restore). The external provider takes a replica by URL
 // and refuses the rest with a CapabilityError.
 package sandbox
 
@@ -63,8 +63,11 @@ type Config struct {
 	// ReplicaURL is the external provider's replica of its first Postgres
 	// server.
 	ReplicaURL string
-	// Archive makes the first Postgres server archive its WAL (Env.Archive),
-	// for base backups and point-in-time restores.
+	// Archive starts one more Postgres server, the archiving server
+	// (Env.Archived), which archives its WAL into Env.Archive, for base
+	// backups and point-in-time restores. It is a server of its own so
+	// that it holds only the databases of the lessons that restore it: a
+	// base backup of the first server would copy every lesson's data.
 	Archive bool
 	// Keep leaves the servers running when the process that started them
 	// exits normally (dblings env up); they are still reaped once it is gone.
@@ -95,9 +98,10 @@ type Env struct {
 	// Replica is a streaming replica of the first Postgres server, when
 	// Config.Replica asked for one (see ReplicaOf).
 	Replica *Server `json:"replica,omitempty"`
-	// Archive is where the first Postgres server archives its WAL, when
-	// Config.Archive asked for it: a directory of this machine (local) or
-	// of the server's container (docker).
+	// Archived is the archiving server, when Config.Archive asked for it.
+	Archived *Server `json:"archived,omitempty"`
+	// Archive is where the archiving server archives its WAL: a directory
+	// of this machine (local) or of the server's container (docker).
 	Archive string `json:"archive,omitempty"`
 	// Kept is true for an environment kept by "dblings env up" and reused:
 	// this process did not start it and will not stop it.

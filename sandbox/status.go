@@ -34,8 +34,8 @@ func (e *Env) Capabilities(ctx context.Context, needReplica, needArchive bool) [
 		out = append(out, Status{"replica", true, "none (no lesson needs one)"})
 	}
 	switch {
-	case e.Archive != "":
-		out = append(out, archiveStatus(ctx, e.PrimaryURL(), e.Archive))
+	case e.Archived != nil:
+		out = append(out, archiveStatus(ctx, e.Archived.URL, e.Archive))
 	case needArchive:
 		out = append(out, Status{"WAL archive", false, "the lessons need WAL archiving and this environment has none: " + restartHint(e)})
 	default:

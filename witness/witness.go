@@ -16,6 +16,7 @@ package witness
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
@@ -96,6 +97,37 @@ type Scene struct {
 	// Seed is the seed of the fixture's data (fixtures.FixedSeed in check),
 	// for a witness that regenerates what the data should hold.
 	Seed uint64
+	// Vault is the check's backup vault, for a lesson that declares
+	// archive (its databases are then on the archiving server); nil
+	// otherwise.
+	Vault Vault
+}
+
+// Vault is the runner's side of a restore lesson's backups, as its witness
+// sees them: the witness takes the base backups the learner restores from
+// while it sets the scene, and afterwards judges what was restored.
+type Vault interface {
+	// TakeBackup takes a base backup of the check's server now, under the
+	// name the learner's code will see.
+	TakeBackup(ctx context.Context, name string) error
+	// Restores are the servers restored for the learner's code, in order.
+	Restores() []Restore
+	// Replica is the superuser URL of the check's database on the streaming
+	// replica the learner's code asked for, or "" if it asked for none.
+	Replica() string
+}
+
+// Restore is one server the vault restored for the learner's code. It
+// runs until the witness has judged.
+type Restore struct {
+	Backup string
+	Target time.Time
+	Took   time.Duration
+	// URL is what the learner's code was given: the check's database on
+	// the restored server, as its role.
+	URL string
+	// Admin is the same database as the superuser.
+	Admin string
 }
 
 // Connect opens a superuser connection to the clone on server i. The

@@ -10,7 +10,9 @@
 // gets [Check.Replica]: its own database as the replica serves it, under
 // the same unprivileged role. Lag control (pausing and resuming replay)
 // and point-in-time restores need a superuser, so they stay with the
-// runner and its second witness; no superuser URL is ever handed over.
+// runner and its second witness; no superuser URL is ever handed over. A
+// lesson that declares archive asks the runner for restores through
+// [Check.Vault], and gets back URLs as its own role.
 package contract
 
 import (
@@ -36,6 +38,11 @@ type Check struct {
 	// primary by however much the runner lets it lag. "" for a lesson that
 	// declares no replica.
 	Replica string `json:"replica,omitempty"`
+	// Vault is the Unix socket of the runner's backup vault, for a lesson
+	// that declares archive = true: the base backups the runner took of
+	// the check's server and fresh servers restored from them (package
+	// checker/vault speaks to it). "" for other lessons.
+	Vault string `json:"vault,omitempty"`
 	// Report is the JSON-lines file every assertion appends a record to.
 	Report string `json:"report"`
 	// Seed is the seed of the fixture's data in the databases (0: the

@@ -42,6 +42,9 @@ type databases struct {
 	// lagged is the replica once the check's apply delay is set (lag),
 	// for release to lift it; nil otherwise.
 	lagged *sandbox.Replica
+	// vault is the backup vault of a lesson that declares archive; nil
+	// otherwise.
+	vault *checkVault
 	// roleTime is what the learner's roles took: sweeping, creating and
 	// dropping them (Timings.Role).
 	roleTime time.Duration
@@ -50,9 +53,9 @@ type databases struct {
 // prepareDatabases makes the databases for one run of lesson l. On error,
 // what was made is already removed.
 func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*databases, error) {
-	servers := max(1, l.PostgresServers)
-	if len(opts.Env.Postgres) < servers {
-		return nil, &EnvironmentError{Step: "choosing servers", Err: fmt.Errorf("lesson %s needs %d Postgres servers and the environment has %d", l.ID, servers, len(opts.Env.Postgres))}
+	servers, err := lessonServers(l, opts.Env)
+	if err != nil {
+		return nil, err
 	}
 	if l.Replica { // before any clone: an environment without one fails at once
 		if _, err := opts.Env.ReplicaOf(); err != nil {
@@ -64,7 +67,7 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		return nil, &EnvironmentError{Step: "finding the lesson's data set", Err: err}
 	}
 	d := &databases{seed: opts.Seed}
-	for _, server := range opts.Env.Postgres[:servers] {
+	for _, server := range servers {
 		if err := d.timeRoles(func() error { return dropLearnerRoles(ctx, server.URL) }); err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, &EnvironmentError{Step: "removing the roles of earlier checks", Err: err}
@@ -85,6 +88,9 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 			return nil, &EnvironmentError{Step: "giving the check its own role", Err: err}
 		}
 		d.roles = append(d.roles, role)
+	}
+	if l.Archive {
+		d.vault = &checkVault{env: opts.Env, admin: d.clones[0].URL, role: d.roles[0].url, roleName: d.roles[0].name}
 	}
 	if l.Replica {
 		if d.replica, err = onReplica(ctx, opts.Env, d.roles[0].url); err != nil {
@@ -107,6 +113,24 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		return nil, &EnvironmentError{Step: "preparing a Redis database", Err: err}
 	}
 	return d, nil
+}
+
+// lessonServers are the servers a lesson's databases go on: the first
+// ones of the environment, or the archiving server for a lesson that
+// restores.
+func lessonServers(l lessons.Lesson, env *sandbox.Env) ([]sandbox.Server, error) {
+	if l.Archive {
+		s, err := env.ArchivingServer()
+		if err != nil {
+			return nil, &EnvironmentError{Step: "finding the archiving server", Err: err}
+		}
+		return []sandbox.Server{s}, nil
+	}
+	n := max(1, l.PostgresServers)
+	if len(env.Postgres) < n {
+		return nil, &EnvironmentError{Step: "choosing servers", Err: fmt.Errorf("lesson %s needs %d Postgres servers and the environment has %d", l.ID, n, len(env.Postgres))}
+	}
+	return env.Postgres[:n], nil
 }
 
 // timeRoles runs one step on the learner's roles and adds its time to
@@ -209,10 +233,10 @@ func withHost(rawURL, server string) (string, error) {
 }
 
 // environ is the check process's part of the contract: its databases, as
-// its own unprivileged roles and Redis user, and its report file. The
-// superuser URLs never reach the check process.
-func (d *databases) environ(report string) (string, error) {
-	given := contract.Check{Report: report, Seed: d.seed, Replica: d.replica}
+// its own unprivileged roles and Redis user, its report file and the
+// vault's socket. The superuser URLs never reach the check process.
+func (d *databases) environ(report, vaultSocket string) (string, error) {
+	given := contract.Check{Report: report, Seed: d.seed, Replica: d.replica, Vault: vaultSocket}
 	if d.redis != nil {
 		given.Redis = d.redis.url
 	}
@@ -231,6 +255,10 @@ func (d *databases) release(ctx context.Context) []string {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var problems []string
+	if d.vault != nil {
+		problems = append(problems, d.vault.close(ctx)...)
+		d.vault = nil
+	}
 	if d.lagged != nil { // first, so that dropping the clones is not delayed
 		if err := d.lagged.SetApplyDelay(ctx, 0); err != nil {
 			problems = append(problems, fmt.Sprintf("could not lift the replica's apply delay: %v", err))

@@ -180,7 +180,15 @@ func (b *build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
 	events := &lineWriter{fn: func(line []byte) { out.log.add(parseEvent(line)) }}
 	argv := []string{b.binary, "-test.v=test2json", "-test.count=1", "-test.run=.", "-test.paniconexit0",
 		"-test.timeout=" + timeout.String()}
-	given, err := dbs.environ(report)
+	var socket string
+	if dbs.vault != nil {
+		var err error
+		if socket, err = dbs.vault.serve(b.dir); err != nil {
+			return &outcome{}, &EnvironmentError{Step: "opening the backup vault", Err: err}
+		}
+		defer dbs.vault.shutdown()
+	}
+	given, err := dbs.environ(report, socket)
 	if err != nil {
 		return &outcome{}, err
 	}

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/lessons/witnesses"
 	"github.com/dblings/dblings/witness"
@@ -72,6 +70,9 @@ func testify(ctx context.Context, dbs *databases, judge witness.Judge) ([]witnes
 // scene describes the check's databases as the superuser sees them.
 func (d *databases) scene() (*witness.Scene, error) {
 	s := &witness.Scene{Seed: d.seed, Replica: d.replicaAdmin}
+	if d.vault != nil { // a nil *checkVault in the interface would not be nil
+		s.Vault = d.vault
+	}
 	for i, c := range d.clones {
 		s.Postgres = append(s.Postgres, c.URL)
 		if i == 0 {
@@ -89,30 +90,18 @@ func (d *databases) scene() (*witness.Scene, error) {
 	return s, nil
 }
 
-// settle waits until none of the check's roles has a session left.
+// settle waits until none of the check's roles has a session left, on
+// its servers and on what the vault restored.
 func (d *databases) settle(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, settleLimit)
 	defer cancel()
 	for i, server := range d.servers {
-		err := withConn(ctx, server, func(conn *pgx.Conn) error {
-			for {
-				var n int
-				if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE usename = $1`, d.roles[i].name).Scan(&n); err != nil {
-					return err
-				}
-				if n == 0 {
-					return nil
-				}
-				select {
-				case <-ctx.Done():
-					return fmt.Errorf("%d sessions of the check were still open after %s", n, settleLimit)
-				case <-time.After(20 * time.Millisecond):
-				}
-			}
-		})
-		if err != nil {
+		if err := waitSessions(ctx, server, d.roles[i].name); err != nil {
 			return err
 		}
+	}
+	if d.vault != nil {
+		return d.vault.settle(ctx)
 	}
 	return nil
 }

@@ -245,7 +245,7 @@ func newEnvServeCmd(f *Factory) *cobra.Command {
 	}
 	cmd.Flags().IntVar(&needs.PostgresServers, "postgres-servers", needs.PostgresServers, "how many Postgres servers to start")
 	cmd.Flags().BoolVar(&needs.Replica, "replica", false, "start a streaming replica of the first server")
-	cmd.Flags().BoolVar(&needs.Archive, "archive", false, "archive the first server's WAL")
+	cmd.Flags().BoolVar(&needs.Archive, "archive", false, "start an archiving server: a Postgres server of its own whose WAL is archived, for base backups and restores")
 	return cmd
 }
 
@@ -385,7 +385,8 @@ func printEnv(f *Factory, env *sandbox.Env, showURLs bool) {
 	if env.Replica != nil {
 		fmt.Fprintf(f.IO.Out, "  replica      %-8s %s\n", env.Replica.Version, shown(env.Replica.URL))
 	}
-	if env.Archive != "" {
+	if env.Archived != nil {
+		fmt.Fprintf(f.IO.Out, "  archiving    %-8s %s\n", env.Archived.Version, shown(env.Archived.URL))
 		fmt.Fprintf(f.IO.Out, "  WAL archive           %s\n", env.Archive)
 	}
 	fmt.Fprintf(f.IO.Out, "  redis        %-8s %s\n", env.Redis.Version, shown(env.Redis.URL))

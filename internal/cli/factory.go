@@ -189,7 +189,7 @@ func (f *Factory) keptEnvironment(ctx context.Context, cfg sandbox.Config) *sand
 
 // keptNeeds is what a kept environment can serve.
 func keptNeeds(env *sandbox.Env) lessons.Needs {
-	return lessons.Needs{PostgresServers: len(env.Postgres), Replica: env.Replica != nil, Archive: env.Archive != ""}
+	return lessons.Needs{PostgresServers: len(env.Postgres), Replica: env.Replica != nil, Archive: env.Archived != nil}
 }
 
 func environmentError(err error) error {
