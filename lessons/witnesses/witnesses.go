@@ -21,6 +21,7 @@ import (
 	replicas "github.com/dblings/dblings/lessons/15-replicas"
 	onlinemigration "github.com/dblings/dblings/lessons/16-online-migration"
 	observability "github.com/dblings/dblings/lessons/17-observability"
+	backuprestore "github.com/dblings/dblings/lessons/18-backup-restore"
 	"github.com/dblings/dblings/witness"
 )
 
@@ -44,6 +45,7 @@ func For(id string) (witness.Witness, bool) {
 		"replicas":           replicas.Witness,
 		"online-migration":   onlinemigration.Witness,
 		"observability":      observability.Witness,
+		"backup-restore":     backuprestore.Witness,
 	}[id]
 	return w, ok
 }
