@@ -633,11 +633,11 @@ func TestEnvUpStartsTheReplicaALessonNeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Replica == nil || rec.Archive == "" {
-		t.Errorf("env up recorded no replica or archive: %+v", rec.Env)
+	if rec.Replica == nil || rec.Archive == "" || rec.Archived == nil {
+		t.Errorf("env up recorded no replica, archive or archiving server: %+v", rec.Env)
 	}
 	status := run(t, ws, append(flags, "env", "status")...)
-	if status.code != 0 || !strings.Contains(status.stdout, "replica") || !strings.Contains(status.stdout, "WAL archive") {
+	if status.code != 0 || !strings.Contains(status.stdout, "replica") || !strings.Contains(status.stdout, "archiving") || !strings.Contains(status.stdout, "WAL archive") {
 		t.Errorf("env status: exit %d, want the replica and the archive:\n%s", status.code, status.stdout)
 	}
 	doctor := run(t, ws, append(flags, "doctor")...)

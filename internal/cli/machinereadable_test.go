@@ -134,8 +134,8 @@ func TestDoctorJSON(t *testing.T) {
 
 // TestDoctorReportsCapabilities: with a kept environment, doctor reports
 // its capabilities beside its other lines: pg_stat_statements loaded, the
-// replica the replicas lesson reads from, streaming, and the WAL archive no
-// lesson needs yet.
+// replica the replicas lesson reads from, streaming, and the archiving
+// server's WAL archive, which the backup-restore lesson restores from.
 func TestDoctorReportsCapabilities(t *testing.T) {
 	ws := lessonWorkspace(t)
 	if err := sandbox.SaveKept(ws, servers.Get(t)); err != nil {
@@ -146,7 +146,7 @@ func TestDoctorReportsCapabilities(t *testing.T) {
 		"✓ pg_stat_statements",
 		"loaded in every Postgres server",
 		"✓ replica            streaming,",
-		"✓ WAL archive        none (no lesson needs one)",
+		"✓ WAL archive        archiving to",
 	} {
 		if !strings.Contains(got.out, want) {
 			t.Errorf("doctor does not say %q:\n%s", want, got.out)
