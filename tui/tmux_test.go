@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,16 +28,43 @@ func repoRoot(tb testing.TB) string {
 	return filepath.Dir(strings.TrimSpace(string(out)))
 }
 
-// buildBinary builds dblings from this checkout into a temporary folder.
+// built is the dblings binary, built once for all the tests of the
+// package that drive it (a link of dblings is about 5 s of CPU), in a
+// folder TestMain removes.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds dblings from this checkout into a temporary folder,
+// on the package's first call; later calls return the same binary.
 func buildBinary(tb testing.TB) string {
 	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "dblings")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = repoRoot(tb)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
+	root := repoRoot(tb)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "dblings-tui-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "dblings")
+		cmd := exec.Command("go", "build", "-o", built.bin, ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		tb.Fatal(built.err)
 	}
-	return bin
+	return built.bin
 }
 
 // copyWorkspace copies the checkout (without .git, build output and

@@ -87,7 +87,7 @@ func TestForgedFixture(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(ws, "fixtures", "zz_forge.go"), []byte(forgingFixture), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := testenv.Start(t, l.PostgresServers)
+	env := servers.Get(t) // TestAnswers's, whose explain-index answers load the same data
 	res, err := run.Check(t.Context(), l, run.Options{Workspace: ws, Source: testenv.Source(), Env: env})
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,14 @@ import (
 	"github.com/dblings/dblings/sandbox"
 )
 
+// servers is the package's one environment, with what the catalog's
+// lessons need (a replica only when a lesson asks for one): TestAnswers
+// and TestForgedFixture share it, so the blog data set (a million posts)
+// loads once, not once for each.
+var servers = &testenv.Shared{}
+
+func TestMain(m *testing.M) { os.Exit(servers.Run(m)) }
+
 // TestAnswers runs every answer of every lesson on one environment, as a
 // room shares one: each data set is loaded once, and lessons on the same
 // data (blog, users, accounts, sales) reuse its template.
@@ -48,7 +56,7 @@ import (
 func TestAnswers(t *testing.T) {
 	root := testenv.Root()
 	catalog := testenv.Catalog(t)
-	env := testenv.StartFor(t, catalog.Needs()) // a replica only when a lesson asks for one
+	env := servers.Get(t)
 	var laggedReplica sync.Mutex
 	for _, l := range catalog {
 		timed := comparesTimings(t, l)
