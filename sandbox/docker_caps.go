@@ -175,7 +175,8 @@ func dockerBaseBackup(ctx context.Context, primary Server) (*Backup, error) {
 }
 
 // dockerRestore starts a fresh container holding copies of the backup and
-// the archive, which recovers up to target and is promoted.
+// of the archived WAL it needs, which recovers up to target and is
+// promoted.
 func dockerRestore(ctx context.Context, b *Backup, target time.Time) (*Instance, error) {
 	de := &dockerEnv{}
 	inst := &Instance{stop: de.stop}
@@ -183,8 +184,13 @@ func dockerRestore(ctx context.Context, b *Backup, target time.Time) (*Instance,
 	if err != nil {
 		return inst, err
 	}
+	wal, err := walSince(ctx, b)
+	if err != nil {
+		return inst, fmt.Errorf("gather the archived WAL the backup needs: %w", err)
+	}
+	defer func() { _, _ = dockerExec(context.WithoutCancel(ctx), b.primary.Container, nil, "rm", "-rf", wal) }()
 	copyIn := func(ctx context.Context, id string) error {
-		for _, dir := range []string{b.dir, b.archive} {
+		for _, dir := range []string{b.dir, wal} {
 			if err := copyBetween(ctx, b.primary.Container, id, dir); err != nil {
 				return fmt.Errorf("copy %s into the new container: %w", dir, err)
 			}
@@ -192,13 +198,32 @@ func dockerRestore(ctx context.Context, b *Backup, target time.Time) (*Instance,
 		return nil
 	}
 	const script = `touch "$1/recovery.signal" && exec postgres -D "$@"`
-	restore := "cp " + b.archive + "/%f %p"
+	restore := "cp " + wal + "/%f %p"
 	inst.Server, err = de.runScript(ctx, image, password(b.primary), ownerLabels(owner.Self(), ""), nil,
 		script, b.dir, copyIn, recoveryArgs(restore, target)...)
 	if err != nil {
 		return inst, err
 	}
 	return inst, waitPromoted(ctx, inst.URL)
+}
+
+// walSince gathers, in a new directory of the archiving server's container,
+// hard links to the archived segments a restore of b needs: those from the
+// one its backup_label names on. The archive keeps every check's WAL, and
+// a restore that copied all of it would copy more the longer the server
+// runs.
+func walSince(ctx context.Context, b *Backup) (string, error) {
+	dir := b.archive + "-restore-" + randomPassword()[:12]
+	const script = `set -e
+start=$(sed -n 's/^START WAL LOCATION: .*(file \(.*\))$/\1/p' "$1/backup_label")
+test -n "$start"
+mkdir "$2"
+cd "$3"
+for f in *; do
+	if [ ! "$f" \< "$start" ]; then ln "$f" "$2/$f"; fi
+done`
+	_, err := dockerExec(ctx, b.primary.Container, nil, "sh", "-c", script, "sh", b.dir, dir, b.archive)
+	return dir, err
 }
 
 // copyBetween copies a directory from one container to the same place in
