@@ -22,11 +22,13 @@ const compileLimit = 5 * time.Minute
 // build is a lesson's check compiled and ready to run (or the compile
 // error that stopped it). build.Run runs it; Close removes its files.
 type build struct {
-	lesson  lessons.Lesson
-	opts    Options
-	dir     string // temporary: the overlay files and the test binary
-	binary  string
-	origins map[string]string // overlay content file → the path it stands for
+	lesson lessons.Lesson
+	opts   Options
+	dir    string // temporary: the overlay files and the test binary
+	binary string
+	// cacheKey names the build's slot in the binary cache.
+	cacheKey string
+	origins  map[string]string // overlay content file → the path it stands for
 	// module is the workspace module's path: -trimpath names the files of
 	// a stack trace "<module>/<path in the workspace>".
 	module string
@@ -76,6 +78,7 @@ func compile(ctx context.Context, l lessons.Lesson, opts Options) (*build, error
 		b.Close()
 		return nil, fmt.Errorf("read the tests of lesson %s's check: %w", l.ID, err)
 	}
+	b.cacheKey = ov.fingerprint(append(BuildFlags(l), opts.Workspace, fmt.Sprint(opts.Race)))
 	if err := b.goTestC(ctx, overlayFile); err != nil {
 		b.Close()
 		return nil, err
@@ -107,7 +110,8 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	// symbol table, which nobody debugs a check with: linking gets faster,
 	// and stack traces keep their file:line (they come from pclntab).
 	// BuildFlags says why the others.
-	args := append([]string{"test", "-c", "-o", b.binary, "-vet=off", "-ldflags=-s -w"}, BuildFlags(b.lesson)...)
+	out, finish := b.output(cctx)
+	args := append([]string{"test", "-c", "-o", out, "-vet=off", "-ldflags=-s -w"}, BuildFlags(b.lesson)...)
 	env := checkEnviron(b.dir)
 	if b.opts.Race {
 		// The race detector's runtime is linked through cgo.
@@ -124,6 +128,9 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	start := time.Now()
 	err := cmd.Run()
 	collect.Flush()
+	if finishErr := finish(err == nil); err == nil && finishErr != nil {
+		return finishErr
+	}
 	b.compile = time.Since(start)
 	switch {
 	case ctx.Err() != nil:
@@ -140,6 +147,28 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 		b.done.CompileErrors = diags
 	}
 	return nil
+}
+
+// output is where go test -c writes the binary: the slot of the binary
+// cache (see binaryCache) when there is one, locked until finish, which
+// copies a built binary into the check's folder.
+func (b *build) output(ctx context.Context) (string, func(built bool) error) {
+	cache, ok := openBinaryCache()
+	if !ok {
+		return b.binary, func(bool) error { return nil }
+	}
+	slot, unlock, err := cache.slot(ctx, b.cacheKey)
+	if err != nil {
+		return b.binary, func(bool) error { return nil }
+	}
+	return slot, func(built bool) error {
+		defer cache.prune()
+		defer unlock()
+		if !built {
+			return nil
+		}
+		return cache.take(slot, b.binary)
+	}
 }
 
 // BuildFlags are the flags that decide what a lesson's check compiles and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -460,5 +461,54 @@ func TestSeriesCompilesAheadAndKeepsOrder(t *testing.T) {
 	}
 	for _, r := range results {
 		t.Logf("%s %s: compile %s, prepare %s, run %s", r.Mode, r.Verdict, r.Timings.Compile, r.Timings.Prepare, r.Timings.Run)
+	}
+}
+
+// TestEditAfterACachedBuild: checks of one workspace's lesson reuse one
+// slot of the binary cache, and every edit is still judged on its own
+// code: the stub fails, the solution written over it passes, the stub
+// written back fails again.
+func TestEditAfterACachedBuild(t *testing.T) {
+	goCache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOCACHE", strings.TrimSpace(string(goCache))) // the build cache stays where it is
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	ws := newWorkspace(t)
+	opts := options(t, ws, servers.Get(t))
+	work := filepath.Join(ws, "exercises", "90-runner", "work.go")
+	stub, err := os.ReadFile(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	solution, err := os.ReadFile("testdata/solutions/90-runner/work.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		code []byte
+		want run.Verdict
+	}{
+		{"stub", stub, run.Failed},
+		{"solution", solution, run.Passed},
+		{"stub again", stub, run.Failed},
+	}
+	for _, s := range steps {
+		writeFile(t, work, s.code)
+		res, err := run.Check(context.Background(), testLesson, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != s.want {
+			t.Errorf("%s: verdict %s, want %s: %s", s.name, res.Verdict, s.want, res.Message)
+		}
+		t.Logf("%s: compile %s", s.name, res.Timings.Compile)
+	}
+	slots, _ := filepath.Glob(filepath.Join(cache, "dblings", "check-binaries", "*.test"))
+	if len(slots) != 1 {
+		t.Errorf("the cache holds %d binaries, want the one slot of this workspace's lesson: %v", len(slots), slots)
 	}
 }
