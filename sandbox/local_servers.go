@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dblings/dblings/internal/files"
 	"github.com/dblings/dblings/internal/owner"
 )
 
@@ -243,29 +243,12 @@ func (le *localEnv) copyDir(src, name string) (string, error) {
 			if err := os.Mkdir(target, fi.Mode().Perm()); err != nil {
 				return err
 			}
-		} else if err := copyFile(path, target, fi.Mode().Perm()); err != nil {
+		} else if err := files.Copy(path, target, fi.Mode().Perm()); err != nil {
 			return err
 		}
 		return le.chown(target)
 	})
 	return dst, err
-}
-
-func copyFile(src, dst string, mode os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func readFile(path string) string {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/dblings/dblings/internal/files"
 )
 
 // The check binaries of the last checks are kept, so that a check whose
@@ -62,7 +63,7 @@ func (c binaryCache) slot(ctx context.Context, key string) (string, func(), erro
 
 // take copies the built binary of a slot to dst and marks the slot used.
 func (c binaryCache) take(slot, dst string) error {
-	if err := copyFile(slot, dst, 0o755); err != nil {
+	if err := files.Copy(slot, dst, 0o755); err != nil {
 		return fmt.Errorf("copy the check binary out of the cache: %w", err)
 	}
 	now := time.Now()
@@ -109,21 +110,4 @@ func (ov overlay) fingerprint(flags []string) string {
 	}
 	fmt.Fprintf(h, "%q", flags)
 	return hex.EncodeToString(h.Sum(nil))[:32]
-}
-
-func copyFile(src, dst string, mode os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

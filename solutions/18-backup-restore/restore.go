@@ -33,16 +33,11 @@ type Recovery struct {
 // lost, for someone to enter again.
 func Restore(ctx context.Context, shop *pgxpool.Pool, v *vault.Client) (Recovery, error) {
 	start := time.Now()
-	var dropped time.Time
-	err := shop.QueryRow(ctx, `SELECT at FROM audit.ddl_log
-		WHERE command = 'DROP TABLE' AND objects LIKE '%public.customers%' ORDER BY at LIMIT 1`).Scan(&dropped)
+	dropped, err := whenDropped(ctx, shop)
 	if err != nil {
-		return Recovery{}, fmt.Errorf("find when customers was dropped: %w", err)
+		return Recovery{}, err
 	}
-	// Recovery keeps every transaction committed at or before the target.
-	// The DROP committed after its log line was written, and everything
-	// the shop committed before it, earlier still.
-	target := dropped.Add(-time.Microsecond)
+	target := justBefore(dropped)
 	backup, err := newestBefore(ctx, v, target)
 	if err != nil {
 		return Recovery{}, err
@@ -58,6 +53,23 @@ func Restore(ctx context.Context, shop *pgxpool.Pool, v *vault.Client) (Recovery
 	}
 	return Recovery{Server: restored.URL, RTO: rto, Lost: lost}, nil
 }
+
+// whenDropped reads, from the DDL log, when customers was dropped.
+func whenDropped(ctx context.Context, shop *pgxpool.Pool) (time.Time, error) {
+	var dropped time.Time
+	err := shop.QueryRow(ctx, `SELECT at FROM audit.ddl_log
+		WHERE command = 'DROP TABLE' AND objects LIKE '%public.customers%' ORDER BY at LIMIT 1`).Scan(&dropped)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("find when customers was dropped: %w", err)
+	}
+	return dropped, nil
+}
+
+// justBefore is the recovery target for a mistake logged at t. Recovery
+// keeps every transaction committed at or before the target; the DROP
+// committed after its log line was written, and everything the shop
+// committed before it, earlier still.
+func justBefore(t time.Time) time.Time { return t.Add(-time.Microsecond) }
 
 // newestBefore is the newest backup that can reach target: taken before it.
 func newestBefore(ctx context.Context, v *vault.Client, target time.Time) (vault.Backup, error) {

@@ -18,21 +18,15 @@ import (
 
 func Restore(ctx context.Context, shop *pgxpool.Pool, v *vault.Client) (Recovery, error) {
 	start := time.Now()
-	var dropped time.Time
-	if err := shop.QueryRow(ctx, `SELECT at FROM audit.ddl_log ORDER BY at LIMIT 1`).Scan(&dropped); err != nil {
-		return Recovery{}, err
-	}
-	backups, err := v.Backups(ctx)
+	dropped, err := whenDropped(ctx, shop)
 	if err != nil {
 		return Recovery{}, err
 	}
-	var best vault.Backup
-	for _, b := range backups {
-		if b.TakenAt.Before(dropped) {
-			best = b
-		}
+	backup, err := newestBefore(ctx, v, dropped)
+	if err != nil {
+		return Recovery{}, err
 	}
-	restored, err := v.Restore(ctx, best.Name, best.TakenAt)
+	restored, err := v.Restore(ctx, backup.Name, backup.TakenAt)
 	if err != nil {
 		return Recovery{}, err
 	}

@@ -17,20 +17,18 @@ import (
 )
 
 func Restore(ctx context.Context, shop *pgxpool.Pool, v *vault.Client) (Recovery, error) {
-	var dropped time.Time
-	if err := shop.QueryRow(ctx, `SELECT at FROM audit.ddl_log WHERE objects LIKE '%customers%'`).Scan(&dropped); err != nil {
-		return Recovery{}, err
-	}
-	target := dropped.Add(-time.Microsecond)
-	backup, err := newestBefore(ctx, v, target)
+	dropped, err := whenDropped(ctx, shop)
 	if err != nil {
 		return Recovery{}, err
 	}
-	restored, err := v.Restore(ctx, backup.Name, target)
+	backup, err := newestBefore(ctx, v, justBefore(dropped))
 	if err != nil {
 		return Recovery{}, err
 	}
-	rto := time.Since(backup.TakenAt)
+	restored, err := v.Restore(ctx, backup.Name, justBefore(dropped))
+	if err != nil {
+		return Recovery{}, err
+	}
 	lost, err := lostOrders(ctx, shop, restored.URL)
-	return Recovery{Server: restored.URL, RTO: rto, Lost: lost}, err
+	return Recovery{Server: restored.URL, RTO: time.Since(backup.TakenAt), Lost: lost}, err
 }
