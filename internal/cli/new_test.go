@@ -273,7 +273,7 @@ func TestNewRefusesAndWritesNothing(t *testing.T) {
 		{name: "capitals", args: []string{"new", "Read-Replicas"}, code: cli.ExitUsage, says: "lower-case words joined by hyphens"},
 		{name: "underscore", args: []string{"new", "read_replicas"}, code: cli.ExitUsage, says: "lower-case words joined by hyphens"},
 		{name: "trailing hyphen", args: []string{"new", "read-"}, code: cli.ExitUsage, says: "lower-case words joined by hyphens"},
-		{name: "unknown fixture", args: []string{"new", "x-y", "--fixture", "blogg"}, code: cli.ExitUsage, says: `no fixture called "blogg"; the fixtures are: accounts, blog`},
+		{name: "unknown fixture", args: []string{"new", "x-y", "--fixture", "blogg"}, code: cli.ExitUsage, says: `no fixture called "blogg"; the fixtures are: accounts, bakery, blog`},
 		{name: "test file", args: []string{"new", "x-y", "--file", "x_test.go"}, code: cli.ExitUsage, says: "no underscore"},
 		{name: "file in a folder", args: []string{"new", "x-y", "--file", "sub/x.go"}, code: cli.ExitUsage, says: "no folders"},
 		{name: "not Go", args: []string{"new", "x-y", "--file", "x.txt"}, code: cli.ExitUsage, says: "must be a Go file name"},
