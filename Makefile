@@ -13,9 +13,10 @@ run: build ## build dblings and open the lab
 build:
 	$(GO) build -o $(BIN) .
 
-# dblings verify of every lesson and of the example pack runs inside unit
-# (internal/cli's TestVerifyEveryLesson and TestVerifyProvesTheExamplePack),
-# on servers whose data the other tests loaded already.
+# What dblings verify proves of every lesson (its solution passes, its stub
+# fails) runs inside unit, in internal/lessontest beside each lesson's
+# answers; internal/cli's TestVerifyTheLessonsNamed and
+# TestVerifyProvesTheExamplePack run the command itself.
 test: vet unit ## everything CI runs: vet, unit and integration tests, lesson verification
 
 vet:

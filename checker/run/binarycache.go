@@ -24,7 +24,8 @@ import (
 // a binary of the same inputs (its build ID says so) ends without linking,
 // which was 1.25 s of a 1.6 s compile. A slot is chosen by a fingerprint of
 // the overlay, so that answers checked in turn do not take each other's
-// slot; a slot that holds another build is simply linked again.
+// slot; a slot that holds another build is simply linked again. Builds
+// are -trimpath, so the same code in two workspaces is the same binary.
 //
 // The binaries are copied out of the cache into the check's folder, never
 // linked: an isolated check hands its binary to another user, who must not

@@ -78,7 +78,7 @@ func compile(ctx context.Context, l lessons.Lesson, opts Options) (*build, error
 		b.Close()
 		return nil, fmt.Errorf("read the tests of lesson %s's check: %w", l.ID, err)
 	}
-	b.cacheKey = ov.fingerprint(append(BuildFlags(l), opts.Workspace, fmt.Sprint(opts.Race)))
+	b.cacheKey = ov.fingerprint(append(BuildFlags(l), fmt.Sprint(opts.Race)))
 	if err := b.goTestC(ctx, overlayFile); err != nil {
 		b.Close()
 		return nil, err

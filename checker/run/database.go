@@ -90,7 +90,7 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		d.roles = append(d.roles, role)
 	}
 	if l.Archive {
-		d.vault = &checkVault{env: opts.Env, admin: d.clones[0].URL, role: d.roles[0].url, roleName: d.roles[0].name}
+		d.vault = &checkVault{env: opts.Env, admin: d.clones[0].URL, role: d.roles[0].url, roleName: d.roles[0].name, limit: maxRestores}
 	}
 	if l.Replica {
 		if d.replica, err = onReplica(ctx, opts.Env, d.roles[0].url); err != nil {

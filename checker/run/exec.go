@@ -201,7 +201,7 @@ func (b *build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
 		}
 		dir = b.dir
 	}
-	tool := test2json()
+	tool := test2json(b.dir)
 	cmd := exec.CommandContext(rctx, tool[0], append(append(tool[1:], "-t", "-p", path.Join("exercises", b.lesson.Dir)), argv...)...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout = events
@@ -238,23 +238,29 @@ func (b *build) execute(ctx context.Context, dbs *databases) (*outcome, error) {
 // goTest2JSON runs the go command's test2json through the go command.
 var goTest2JSON = []string{"go", "tool", "test2json"}
 
-// test2jsonPath is where the go command keeps its test2json tool, looked
+// test2jsonTool is where the go command keeps its test2json tool, looked
 // up once per process: "go tool test2json" looks the tool up in the build
 // cache on every call (the toolchain no longer ships it built), which cost
 // a third of a second of CPU per check, against 25 ms for running it.
-var test2jsonPath = sync.OnceValue(func() string {
-	out, err := exec.Command("go", "tool", "-n", "test2json").Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
-})
+var test2jsonTool struct {
+	once sync.Once
+	path string
+}
 
 // test2json is the command line that runs test2json: the tool itself when
 // it was found and is still there (a cache trimmed since would have removed
-// it), the go command otherwise.
-func test2json() []string {
-	if p := test2jsonPath(); p != "" {
+// it), the go command otherwise. The lookup runs with the environment of
+// the check in dir, so that the go command's work folder is made in the
+// check's folder and swept with it if dblings is killed meanwhile.
+func test2json(dir string) []string {
+	test2jsonTool.once.Do(func() {
+		cmd := exec.Command("go", "tool", "-n", "test2json")
+		cmd.Env = checkEnviron(dir)
+		if out, err := cmd.Output(); err == nil {
+			test2jsonTool.path = strings.TrimSpace(string(out))
+		}
+	})
+	if p := test2jsonTool.path; p != "" {
 		if _, err := os.Stat(p); err == nil {
 			return []string{p}
 		}

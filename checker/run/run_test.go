@@ -464,8 +464,8 @@ func TestSeriesCompilesAheadAndKeepsOrder(t *testing.T) {
 	}
 }
 
-// TestEditAfterACachedBuild: checks of one workspace's lesson reuse one
-// slot of the binary cache, and every edit is still judged on its own
+// TestEditAfterACachedBuild: checks of a lesson reuse one slot of the
+// binary cache, and every edit is still judged on its own
 // code: the stub fails, the solution written over it passes, the stub
 // written back fails again.
 func TestEditAfterACachedBuild(t *testing.T) {
@@ -509,6 +509,6 @@ func TestEditAfterACachedBuild(t *testing.T) {
 	}
 	slots, _ := filepath.Glob(filepath.Join(cache, "dblings", "check-binaries", "*.test"))
 	if len(slots) != 1 {
-		t.Errorf("the cache holds %d binaries, want the one slot of this workspace's lesson: %v", len(slots), slots)
+		t.Errorf("the cache holds %d binaries, want the one slot of the lesson: %v", len(slots), slots)
 	}
 }

@@ -30,9 +30,9 @@ import (
 // witness has judged it, and is stopped when the check's databases are
 // released.
 
-// maxRestores bounds the servers one check may have restored: each is a
-// whole server, and a loop that restores on every attempt would fill the
-// machine.
+// maxRestores bounds the servers one check may have restored (unless its
+// vault says otherwise): each is a whole server, and a loop that restores
+// on every attempt would fill the machine.
 const maxRestores = 4
 
 // vaultSocket is the socket's name in the check's folder.
@@ -49,6 +49,8 @@ type checkVault struct {
 	// roleName is the check's role, whose sessions on the restored
 	// servers settle waits for.
 	roleName string
+	// limit bounds the restores of the check (maxRestores).
+	limit int
 
 	mu       sync.Mutex
 	backups  []namedBackup
@@ -200,8 +202,8 @@ func (v *checkVault) reserve(name string) (*sandbox.Backup, error) {
 		}
 		return nil, fmt.Errorf("no backup is named %q: the vault holds %s (Backups lists them)", name, joinWords(names))
 	}
-	if len(v.restores)+v.pending >= maxRestores {
-		return nil, fmt.Errorf("the vault restores at most %d servers per check: choose the backup and the target before asking", maxRestores)
+	if len(v.restores)+v.pending >= v.limit {
+		return nil, fmt.Errorf("the vault restores at most %d servers per check: choose the backup and the target before asking", v.limit)
 	}
 	v.pending++
 	return v.backups[i].backup, nil
@@ -265,30 +267,45 @@ func (v *checkVault) settle(ctx context.Context) error {
 	return nil
 }
 
-// close stops the servers it started and removes the backups, and returns
-// what it could not.
+// close stops the servers it started and removes the backups, all at
+// once, and returns what it could not.
 func (v *checkVault) close(ctx context.Context) []string {
 	v.shutdown()
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	var problems []string
+	var steps []func() error
 	for _, r := range v.restores {
-		if err := r.instance.Stop(ctx); err != nil {
-			problems = append(problems, fmt.Sprintf("could not stop a restored server: %v", err))
-		}
+		steps = append(steps, func() error { return describe("stop a restored server", r.instance.Stop(ctx)) })
 	}
-	if v.replica != nil {
-		if err := v.replica.Stop(ctx); err != nil {
-			problems = append(problems, fmt.Sprintf("could not stop the vault's replica: %v", err))
-		}
+	if replica := v.replica; replica != nil {
+		steps = append(steps, func() error { return describe("stop the vault's replica", replica.Stop(ctx)) })
 	}
 	for _, b := range v.backups {
-		if err := b.backup.Remove(ctx); err != nil {
-			problems = append(problems, fmt.Sprintf("could not remove the backup %q: %v", b.name, err))
-		}
+		steps = append(steps, func() error { return describe(fmt.Sprintf("remove the backup %q", b.name), b.backup.Remove(ctx)) })
 	}
 	v.restores, v.replica, v.backups = nil, nil, nil
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = step() }()
+	}
+	wg.Wait()
+	var problems []string
+	for _, err := range errs {
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
 	return problems
+}
+
+// describe says what could not be done, or nil.
+func describe(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("could not %s: %w", what, err)
 }
 
 func answer(w http.ResponseWriter, status int, body any) {

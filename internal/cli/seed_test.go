@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,8 +45,8 @@ func (s gradedSuite) property(name string) string {
 // rather than from constants. The report carries the seed, and each
 // failure the line that reproduces it.
 //
-// The untouched stubs are graded on the fixed data (TestVerifyEveryLesson,
-// and the answers test's untouched-stub answers): a stub fails for a
+// The untouched stubs are checked on the fixed data (beside the answers in
+// internal/lessontest): a stub fails for a
 // pattern it lacks (a plan, a count, a lock), which no variant of the data
 // supplies, and grading seventeen stubs again took three minutes of a
 // loaded CI machine. One stub here proves the failure's reproduce line.
@@ -54,12 +55,12 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 		t.Skip("grades every lesson: minutes on a loaded 2-core machine")
 	}
 	catalog := testenv.Catalog(t)
-	flags := external(t, catalog.PostgresServers())
-	solutions := checkout(t)
+	var flags []string // the workspaces keep the shared servers
+	solutions := keptShared(t, checkout(t))
 	for _, l := range catalog {
 		lay(t, solutions, l, "")
 	}
-	// The fixed seed's verdicts are what TestVerifyEveryLesson proves in the
+	// The fixed seed's verdicts are what internal/lessontest proves in the
 	// same make test; a fresh seed here makes the second set of data.
 	seed := fixtures.RandomSeed()
 	start := time.Now()
@@ -76,29 +77,36 @@ func TestGradeVerdictsHoldAcrossSeeds(t *testing.T) {
 		checkSuite(t, s, seed, "reference solutions", "passed")
 	}
 	// One failing lesson shows the line that reproduces it.
-	code, suites = gradeJUnit(t, checkout(t), flags, seed, "cache-aside")
+	code, suites = gradeJUnit(t, keptShared(t, checkout(t)), flags, seed, "cache-aside")
 	if code != 1 || len(suites) != 1 {
 		t.Fatalf("seed %d, the untouched cache-aside stub: exit %d and %d lessons, want 1 and 1", seed, code, len(suites))
 	}
 	checkSuite(t, suites[0], seed, "the untouched stub", "failed")
 }
 
-// TestVerifyEveryLesson runs "dblings verify" as an instructor does before
-// a workshop, on the fixed seed every learner's check uses: each lesson's
-// reference solution passes and its untouched stub fails. It runs on the
-// package's shared servers, whose data sets the other tests have loaded.
-func TestVerifyEveryLesson(t *testing.T) {
-	flags := external(t, catalog.PostgresServers())
-	ws := checkout(t)
-	got := runFor(t, gradeLimit, ws, append(flags, "verify")...)
+// TestVerifyTheLessonsNamed runs "dblings verify" as an author does after
+// changing two lessons, on the fixed seed every learner's check uses: each
+// lesson's reference solution passes and its untouched stub fails, and
+// the table holds those lessons only. One of them restores from the
+// archiving server, which the shared servers give as a kept environment.
+// Every lesson's solution and stub are proven in internal/lessontest, on
+// the servers its answers share.
+func TestVerifyTheLessonsNamed(t *testing.T) {
+	ws := keptShared(t, checkout(t))
+	named := []string{"migrations", "backup-restore"}
+	got := runFor(t, gradeLimit, ws, append([]string{"verify"}, named...)...)
 	t.Logf("verify:\n%s", got.stdout)
 	if got.code != cli.ExitOK {
 		t.Fatalf("verify: exit %d, want 0\n%s%s", got.code, got.stdout, got.stderr)
 	}
-	for _, l := range catalog {
-		if !strings.Contains(got.stdout, l.ID) {
-			t.Errorf("verify's table lacks lesson %s", l.ID)
+	for _, l := range testenv.Catalog(t) {
+		if want := slices.Contains(named, l.ID); strings.Contains(got.stdout, l.ID+" ") != want {
+			t.Errorf("verify's table holds lesson %s: %t, want %t", l.ID, !want, want)
 		}
+	}
+	unknown := run(t, ws, "verify", "migrations", "no-such-lesson")
+	if unknown.code != cli.ExitUsage || !strings.Contains(unknown.stderr, `there is no lesson "no-such-lesson" to verify`) {
+		t.Errorf("verify of an unknown lesson: exit %d, want 2 and the lesson named\n%s", unknown.code, unknown.stderr)
 	}
 }
 

@@ -20,12 +20,13 @@ type verifyOptions struct {
 func newVerifyCmd(f *Factory) *cobra.Command {
 	opts := &verifyOptions{}
 	cmd := &cobra.Command{
-		Use:   "verify",
+		Use:   "verify [lesson...]",
 		Short: "Prove every lesson: solutions pass, untouched stubs fail (for authors)",
-		Long: `Check every lesson twice, with the files built into dblings rather than the
-workspace's: the reference solution must pass, and the untouched stub must
-compile and fail with a message (a check the stub passes proves nothing).
-Prints a table, then the details of every lesson that is not as expected.
+		Long: `Check every lesson (or the lessons named) twice, with the files built into
+dblings rather than the workspace's: the reference solution must pass, and
+the untouched stub must compile and fail with a message (a check the stub
+passes proves nothing). Prints a table, then the details of every lesson
+that is not as expected.
 
 With --pack DIR it proves that pack instead: its lessons' solutions pass,
 their stubs fail, and every answer in lessons/NN-id/answers/ gets the
@@ -37,8 +38,8 @@ check, to be found before a workshop does.
 
 Exit status: 0 only when every run of every lesson is as expected; 1
 otherwise; 2 on bad usage; 3 when the database servers failed.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runVerify(cmd.Context(), f, opts) },
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runVerify(cmd.Context(), f, opts, args) },
 	}
 	opts.run.add(cmd)
 	cmd.Flags().IntVar(&opts.repeat, "repeat", 1, "how many times to run every solution and stub")
@@ -69,7 +70,7 @@ func count(results []*run.Result, ok func(*run.Result) bool) int {
 	return n
 }
 
-func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
+func runVerify(ctx context.Context, f *Factory, opts *verifyOptions, ids []string) error {
 	if err := opts.run.validate(); err != nil {
 		return err
 	}
@@ -80,7 +81,10 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	if err != nil {
 		return err
 	}
-	all := f.verifiedLessons(ws)
+	all, err := named(f.verifiedLessons(ws), ids)
+	if err != nil {
+		return err
+	}
 	env, release, err := f.Environment(ctx, all.Needs())
 	if err != nil {
 		return err
@@ -128,6 +132,23 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		return err
 	}
 	return answersExit(answerRuns)
+}
+
+// named are the lessons of the catalog with the ids given, in that order;
+// all of them when none is given.
+func named(catalog lessons.Catalog, ids []string) (lessons.Catalog, error) {
+	if len(ids) == 0 {
+		return catalog, nil
+	}
+	var chosen lessons.Catalog
+	for _, id := range ids {
+		i := catalog.Index(id)
+		if i < 0 {
+			return nil, usageError("there is no lesson %q to verify; \"dblings list\" shows the lessons", id)
+		}
+		chosen = append(chosen, catalog[i])
+	}
+	return chosen, nil
 }
 
 func printVerifyTable(f *Factory, rows []verified) error {

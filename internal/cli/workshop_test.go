@@ -15,6 +15,7 @@ import (
 	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/progress"
+	"github.com/dblings/dblings/sandbox"
 )
 
 // checkout is a fresh clone as a learner has it: the module files and every
@@ -40,6 +41,18 @@ func checkout(t testing.TB) string {
 		return err
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// keptShared makes the package's shared servers ws's kept environment, as
+// "dblings env up" would, and returns ws. Unlike external's flags, it gives
+// the lessons everything the shared servers have, the archiving server
+// included, which no URL can describe.
+func keptShared(t *testing.T, ws string) string {
+	t.Helper()
+	if err := sandbox.SaveKept(ws, servers.Get(t)); err != nil {
 		t.Fatal(err)
 	}
 	return ws

@@ -11,6 +11,7 @@
 package lessontest
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -66,6 +67,7 @@ func TestAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			withVerify(t, set, filepath.Join(root, l.ExercisePath()), filepath.Join(root, l.SolutionPath()))
 			alone := func(a *answers.Answer) bool {
 				return timed && a.Expect.Verdict == answers.Passed || a.Alone != ""
 			}
@@ -90,6 +92,30 @@ func TestAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withVerify adds to a lesson's answers what "dblings verify" proves, on
+// the servers the answers share: the reference solution, a right answer
+// (grade's test proves it on a variant of the data too), and the untouched
+// stub, a wrong one, unless an answer of the set is the stub already.
+func withVerify(t *testing.T, set *answers.Set, stubPath, solutionPath string) {
+	t.Helper()
+	stub, err := os.ReadFile(stubPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	solution, err := os.ReadFile(solutionPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := []*answers.Answer{{Name: answers.Solution, Path: solutionPath, Expect: answers.Expectation{Verdict: answers.Passed}}}
+	set.Files[answers.Solution] = solution
+	if !slices.ContainsFunc(set.Answers, func(a *answers.Answer) bool { return bytes.Equal(set.Files[a.Name], stub) }) {
+		const name = "stub-as-shipped"
+		added = append(added, &answers.Answer{Name: name, Path: stubPath, Expect: answers.Expectation{Verdict: answers.Failed}})
+		set.Files[name] = stub
+	}
+	set.Answers = append(added, set.Answers...)
 }
 
 // logPhases keeps where a check's time went, for whoever reads CI's log

@@ -4,7 +4,7 @@
 // The version still running reads amount, which is gone: its requests
 // fail until the deploy.
 //
-//dblings:answer failed over=solution assertion="no failed request" says=`column "amount" does not exist`
+//dblings:answer failed over=solution assertion="no failed request" says=`column "amount"`
 package onlinemigration
 
 func Migration() []Step {
