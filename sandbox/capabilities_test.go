@@ -169,8 +169,16 @@ func testReplicaStops(t *testing.T, env *sandbox.Env) {
 	}
 	t.Logf("an on-demand replica started and streamed in %s", time.Since(start).Round(time.Millisecond))
 	requireQuery(t, r.URL)
+	// Every replica streams through a slot of its own, so that a burst of
+	// WAL cannot outrun it; the env's replica holds one, this one another.
+	if n := replicationSlots(t, env.PrimaryURL()); n != 2 {
+		t.Errorf("%d active replication slots on the primary, want 2 (the environment's replica and this one)", n)
+	}
 	if err := r.Stop(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if n := replicationSlots(t, env.PrimaryURL()); n != 1 {
+		t.Errorf("%d replication slots left on the primary after the replica stopped, want the environment's one", n)
 	}
 	short, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -183,6 +191,22 @@ func testReplicaStops(t *testing.T, env *sandbox.Env) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("a read on a stopped replica took %s to fail", took)
 	}
+}
+
+// replicationSlots counts the replication slots on a server.
+func replicationSlots(t *testing.T, url string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_replication_slots").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // testRestore: rows written after the target are absent from the restore,

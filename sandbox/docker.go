@@ -106,7 +106,7 @@ func startDocker(ctx context.Context, cfg Config) (*Env, error) {
 		return env, fmt.Errorf("%w\n(an image that cannot be pulled here can be built or loaded by hand and named with DBLINGS_PG_IMAGE / DBLINGS_REDIS_IMAGE)", err)
 	}
 	if cfg.Replica {
-		replica, err := de.startReplica(ctx, env.Postgres[0], labels)
+		replica, err := de.startReplica(ctx, env.Postgres[0], labels, replicationSlot())
 		if err != nil {
 			return env, &StartError{Provider: Docker, Server: "replica", Err: err}
 		}
@@ -191,7 +191,7 @@ const postgresData = "/var/lib/postgresql/data"
 // dockerPostgresArgs are the settings of every Postgres container (the
 // postgres module adds fsync=off). A replica must allow as many
 // connections as its primary, so they share them.
-var dockerPostgresArgs = []string{"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"}
+var dockerPostgresArgs = append([]string{"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"}, slotArgs...)
 
 // servePostgres waits until the container's server answers a query and
 // returns how to reach it.

@@ -48,22 +48,24 @@ func replicationHBA() testcontainers.ContainerFile {
 
 func startDockerReplica(ctx context.Context, primary Server) (*Instance, error) {
 	de := &dockerEnv{}
-	inst := &Instance{stop: de.stop}
+	slot := replicationSlot()
+	inst := &Instance{stop: dropSlotAfter(de.stop, primary, slot)}
 	var err error
-	inst.Server, err = de.startReplica(ctx, primary, ownerLabels(owner.Self(), ""))
+	inst.Server, err = de.startReplica(ctx, primary, ownerLabels(owner.Self(), ""), slot)
 	return inst, err
 }
 
 // startReplica starts a container that copies the primary with
-// pg_basebackup -R and then serves as its replica.
-func (de *dockerEnv) startReplica(ctx context.Context, primary Server, labels map[string]string) (Server, error) {
+// pg_basebackup -R, through a replication slot of its own (see
+// replicationSlot), and then serves as its replica.
+func (de *dockerEnv) startReplica(ctx context.Context, primary Server, labels map[string]string, slot string) (Server, error) {
 	image, ip, err := inspectPostgres(ctx, primary.Container)
 	if err != nil {
 		return Server{}, err
 	}
 	pw := password(primary)
-	env := map[string]string{"PGHOST": ip, "PGUSER": "postgres", "PGPASSWORD": pw}
-	const script = `pg_basebackup -D "$1" -R -X stream -c fast --no-sync && exec postgres -D "$@"`
+	env := map[string]string{"PGHOST": ip, "PGUSER": "postgres", "PGPASSWORD": pw, "SLOT": slot}
+	const script = `pg_basebackup -D "$1" -R -C -S "$SLOT" -X stream -c fast --no-sync && exec postgres -D "$@"`
 	return de.runScript(ctx, image, pw, labels, env, script, "/tmp/dblings-replica", nil)
 }
 

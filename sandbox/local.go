@@ -151,7 +151,7 @@ func (le *localEnv) startPostgres(ctx context.Context, cfg Config, bins localBin
 	if !cfg.Replica {
 		return nil
 	}
-	replica, err := le.startReplica(ctx, env.Postgres[0])
+	replica, err := le.startReplica(ctx, env.Postgres[0], replicationSlot())
 	if err != nil {
 		return &StartError{Provider: Local, Server: "replica", Err: err}
 	}

@@ -31,13 +31,16 @@ func startLocalReplica(ctx context.Context, primary Server) (*Instance, error) {
 	if err != nil {
 		return inst, err
 	}
-	inst.Server, err = le.startReplica(ctx, primary)
+	slot := replicationSlot()
+	inst.stop = dropSlotAfter(inst.stop, primary, slot)
+	inst.Server, err = le.startReplica(ctx, primary, slot)
 	return inst, err
 }
 
 // startReplica copies the primary with pg_basebackup -R (which writes the
-// replica's connection to its primary and standby.signal) and starts it.
-func (le *localEnv) startReplica(ctx context.Context, primary Server) (Server, error) {
+// replica's connection to its primary and standby.signal), through a
+// replication slot of its own (see replicationSlot), and starts it.
+func (le *localEnv) startReplica(ctx context.Context, primary Server, slot string) (Server, error) {
 	bins, err := findLocalBinaries()
 	if err != nil {
 		return Server{}, err
@@ -46,7 +49,7 @@ func (le *localEnv) startReplica(ctx context.Context, primary Server) (Server, e
 	if err != nil {
 		return Server{}, err
 	}
-	if err := le.baseBackup(ctx, primary, data, "-R"); err != nil {
+	if err := le.baseBackup(ctx, primary, data, "-R", "-C", "-S", slot); err != nil {
 		return Server{}, err
 	}
 	return le.runPostgres(ctx, bins.Postgres, data, password(primary))

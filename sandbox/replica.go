@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -142,4 +144,43 @@ func (r *Replica) waitStreaming(ctx context.Context) error {
 			return streaming, err
 		})
 	})
+}
+
+// replicationSlot names a new replica's physical replication slot on its
+// primary. Without one, a primary writing WAL faster than a starved
+// replica received it (a data set's bulk load on a busy CI machine)
+// recycled segments the replica still needed, and the replica stopped
+// for good: "requested WAL segment ... has already been removed".
+func replicationSlot() string { return "dblings_replica_" + strings.ToLower(randomPassword()[:12]) }
+
+// slotArgs bound what a slot may hold back on its primary: a replica gone
+// without dropping its slot (its owner was killed) would otherwise keep
+// every WAL segment from then on, in the memory of a tmpfs.
+var slotArgs = []string{"-c", "max_slot_wal_keep_size=4GB"}
+
+// dropSlotAfter stops a replica with stop and then drops its slot on the
+// primary, which may take a moment to notice that the replica is gone.
+func dropSlotAfter(stop func(context.Context) error, primary Server, slot string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		err := stop(ctx)
+		drop := withConn(ctx, primary.URL, func(conn *pgx.Conn) error {
+			return poll(ctx, 30*time.Second, func() (bool, error) {
+				var active *bool
+				if err := conn.QueryRow(ctx, "SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot).Scan(&active); errors.Is(err, pgx.ErrNoRows) {
+					return true, nil
+				} else if err != nil {
+					return false, err
+				}
+				if *active {
+					return false, nil
+				}
+				_, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot($1)", slot)
+				return err == nil, err
+			})
+		})
+		if drop != nil {
+			drop = fmt.Errorf("drop the replica's slot %s: %w", slot, drop)
+		}
+		return errors.Join(err, drop)
+	}
 }

@@ -164,8 +164,11 @@ func cloneFixture(ctx context.Context, server string, fixture *fixtures.Fixture,
 }
 
 // replicaWait bounds how long a fresh clone may take to reach the
-// replica (about a second was measured on a loaded 2-core machine).
-const replicaWait = time.Minute
+// replica: about a second on a loaded 2-core machine, but over a minute
+// in CI when other checks were copying large data sets at the same time
+// (the replica replays every copy of a template, byte for byte, in one
+// process).
+const replicaWait = 3 * time.Minute
 
 // onReplica waits until the replica has replayed the check's fresh clone
 // and its role, with replay resumed and undelayed (a killed run may have
