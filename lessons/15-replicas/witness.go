@@ -20,9 +20,12 @@ import (
 // post page query, how many page reads its workload makes, the share the
 // replica must serve, and the mark of the comments its sessions write.
 const (
-	pageMarker  = "LEFT JOIN comments c ON c.post_id = p.id"
-	pageReads   = 8 * 30
-	minShare    = 90 // percent
+	pageMarker = "LEFT JOIN comments c ON c.post_id = p.id"
+	pageReads  = 8 * 30
+	minShare   = 90 // percent
+	// fallback is how many reads the primary may serve beyond the rest
+	// (5%: the reads the replica was too slow for, as the check allows).
+	fallback    = pageReads * 5 / 100
 	commentMark = "of the replicas check"
 	minComments = 8
 )
@@ -81,10 +84,11 @@ func judge(ctx context.Context, s *witness.Scene, role, db uint32) ([]witness.Fa
 func shareFact(onPrimary, onReplica int64) witness.Fact {
 	least := int64(pageReads * minShare / 100)
 	p, r := checker.FormatCount(onPrimary), checker.FormatCount(onReplica)
-	return witness.Holds("servers: the replica served the page reads", onReplica >= least && onPrimary <= pageReads-least,
+	most := pageReads - least + fallback
+	return witness.Holds("servers: the replica served the page reads", onReplica >= least && onPrimary <= most,
 		fmt.Sprintf("the replica ran the page query %s times and the primary %s, for %d reads", r, p, pageReads),
 		fmt.Sprintf("the replica ran the page query %s times and the primary %s: for the %d reads of the workload, at least %d belong on the replica and at most %d on the primary",
-			r, p, pageReads, least, pageReads-least))
+			r, p, pageReads, least, most))
 }
 
 // writesFact: the check's sessions wrote their comments on the primary.

@@ -84,6 +84,11 @@ const (
 	// minShare is the share of the workload's reads, in percent, the
 	// replica must have served.
 	minShare = 90
+	// fallbackShare is the share of the reads, in percent, the primary may
+	// serve beyond the rest: a read the replica was too slow for goes to
+	// the primary too, and on a loaded CI machine a right answer sent 10
+	// of its 240 reads there (a router that reads both servers sends all).
+	fallbackShare = 5
 )
 
 // Run is the check of lesson 15.
@@ -321,7 +326,8 @@ func assertShare(c *checker.Check, before, after served) {
 	onPrimary, onReplica := after.primary-before.primary, after.replica-before.replica
 	asked := int64(readers * readsEach)
 	least := asked * minShare / 100
-	ok := onReplica >= least && onPrimary <= asked-least
+	most := asked - least + asked*fallbackShare/100
+	ok := onReplica >= least && onPrimary <= most
 	pct := func(n int64) float64 { return 100 * float64(n) / float64(asked) }
 	msg := fmt.Sprintf("of the %s page reads, the replica served %s (%.0f%%) and the primary %s: the primary keeps its strength for writes",
 		checker.FormatCount(asked), checker.FormatCount(onReplica), pct(onReplica), checker.FormatCount(onPrimary))
@@ -330,7 +336,7 @@ func assertShare(c *checker.Check, before, after served) {
 			"at least %d%% belong on the replica, and no more than %d%% on the primary. Sessions that have not written "+
 			"anything can read the replica; only a session's reads after its own write need the primary",
 			checker.FormatCount(asked), checker.FormatCount(onReplica), pct(onReplica), checker.FormatCount(onPrimary), pct(onPrimary),
-			minShare, 100-minShare)
+			minShare, 100-minShare+fallbackShare)
 	}
 	c.Assert("reads served by the replica", ok, msg, checker.Evidence{Counts: map[string]int64{
 		"page_reads_on_primary": onPrimary, "page_reads_on_replica": onReplica, "page_reads_asked": asked}})
