@@ -122,7 +122,6 @@ func testLagControl(t *testing.T, r *sandbox.Replica) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = r.SetApplyDelay(context.Background(), 0) })
-	time.Sleep(50 * time.Millisecond) // the reload reaches the startup process
 	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (3)")
 	written := time.Now()
 	if n := count(t, r.URL, "lag_probe"); n != 2 {

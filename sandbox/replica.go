@@ -66,9 +66,10 @@ func (r *Replica) ResumeReplay(ctx context.Context) error {
 // passed since its commit on the primary (recovery_min_apply_delay; 0
 // turns it off): a read right after a write is stale by design, and a
 // wait for the write's LSN still ends, d later. Unlike PauseReplay it
-// needs nothing more from the runner during a check.
+// needs nothing more from the runner during a check. It returns once the
+// delay is in effect, not merely asked for (see confirmApplyDelay).
 func (r *Replica) SetApplyDelay(ctx context.Context, d time.Duration) error {
-	return withConn(ctx, r.URL, func(conn *pgx.Conn) error {
+	err := withConn(ctx, r.URL, func(conn *pgx.Conn) error {
 		set := fmt.Sprintf("ALTER SYSTEM SET recovery_min_apply_delay = '%dms'", d.Milliseconds())
 		if _, err := conn.Exec(ctx, set); err != nil {
 			return fmt.Errorf("set the apply delay: %w", err)
@@ -76,6 +77,56 @@ func (r *Replica) SetApplyDelay(ctx context.Context, d time.Duration) error {
 		_, err := conn.Exec(ctx, "SELECT pg_reload_conf()")
 		return err
 	})
+	if err != nil || d <= 0 {
+		return err // a lifted delay needs no proof: CatchUp waits either way
+	}
+	return r.confirmApplyDelay(ctx, d)
+}
+
+// applyDelayProbes bounds the probe commits confirmApplyDelay makes.
+const applyDelayProbes = 20
+
+// confirmApplyDelay returns once the replica's startup process applies
+// commits d late. pg_reload_conf only signals it, and on a busy machine it
+// read the new setting after a write made 50 ms later (a test saw the
+// write at once). A probe commit on the primary tells: replayed d after it
+// or later, the delay holds, and for every commit after it, since the
+// startup process reads its settings before each record; sooner, it is
+// not in effect yet, and another probe follows.
+func (r *Replica) confirmApplyDelay(ctx context.Context, d time.Duration) error {
+	for range applyDelayProbes {
+		start := time.Now()
+		lsn, err := r.probeCommit(ctx)
+		if err != nil {
+			return fmt.Errorf("probe the apply delay: %w", err)
+		}
+		if err := r.WaitReplayed(ctx, lsn); err != nil {
+			return err
+		}
+		if time.Since(start) >= d {
+			return nil
+		}
+	}
+	return fmt.Errorf("the replica still applies commits sooner than its %s apply delay after %d probes", d, applyDelayProbes)
+}
+
+// probeCommit commits a transaction on the primary that writes nothing
+// but its commit record (txid_current assigns it an id) and returns the
+// WAL position after it. The commit is flushed at once, so that it does
+// not wait for the WAL writer (the servers run with synchronous_commit
+// off), and a late replay is the delay's.
+func (r *Replica) probeCommit(ctx context.Context) (LSN, error) {
+	var lsn LSN
+	err := withConn(ctx, r.Primary.URL, func(conn *pgx.Conn) error {
+		if _, err := conn.Exec(ctx, "SET synchronous_commit = local"); err != nil {
+			return err
+		}
+		if _, err := conn.Exec(ctx, "SELECT txid_current()"); err != nil {
+			return err
+		}
+		return conn.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&lsn)
+	})
+	return lsn, err
 }
 
 // WaitReplayed returns once the replica has applied the WAL up to lsn, or
