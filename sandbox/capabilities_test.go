@@ -122,8 +122,10 @@ func testLagControl(t *testing.T, r *sandbox.Replica) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = r.SetApplyDelay(context.Background(), 0) })
-	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (3)")
+	// The delay runs from the commit's timestamp, taken on the primary
+	// before the INSERT returns: the clock starts before it is sent.
 	written := time.Now()
+	exec(t, r.Primary.URL, "INSERT INTO lag_probe VALUES (3)")
 	if n := count(t, r.URL, "lag_probe"); n != 2 {
 		t.Errorf("with a %s apply delay the replica shows %d rows right after the write, want 2 (stale)", delay, n)
 	}

@@ -23,7 +23,7 @@ type prepareOptions struct {
 func newPrepareCmd(f *Factory) *cobra.Command {
 	opts := &prepareOptions{}
 	cmd := &cobra.Command{
-		Use:   "prepare [--check]",
+		Use:   "prepare [lesson...] [--check]",
 		Short: "Get this machine ready for a workshop, so that it works offline afterwards",
 		Long: `Get this machine ready for a workshop, once, while it is online: run the
 doctor, get the servers' images (docker pulls them), compile every lesson's
@@ -32,6 +32,10 @@ every lesson's data, by running each lesson's untouched stub once. Then
 print a readiness report: what is ready, what is missing, and how long a
 learner's first check will take. Running it again redoes nothing that is
 done. Your files and your progress are not touched.
+
+Name lessons to prepare only those (a workshop that covers four lessons
+need not load the data of eighteen); the first one named is the one whose
+warm check is timed.
 
 The data stays loaded only in an environment kept by "dblings env up":
 start one first and the first check of every lesson copies its data
@@ -43,12 +47,12 @@ docker images, the data in a kept environment.
 
 Exit status: 0 when every lesson can start offline; 1 when one cannot; 2 on
 bad usage; 3 when no servers can be had.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, ids []string) error {
 			if opts.check {
-				return runPrepareCheck(cmd.Context(), f)
+				return runPrepareCheck(cmd.Context(), f, ids)
 			}
-			return runPrepare(cmd.Context(), f, opts)
+			return runPrepare(cmd.Context(), f, opts, ids)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.check, "check", false, "verify readiness without changing anything; exit 1 when a lesson could not start offline")
@@ -57,8 +61,9 @@ bad usage; 3 when no servers can be had.`,
 }
 
 // runPrepare makes the machine ready: the doctor, then every lesson's stub
-// checked once, then one more check to time a warm one.
-func runPrepare(ctx context.Context, f *Factory, opts *prepareOptions) error {
+// (or those of the lessons named) checked once, then one more check to
+// time a warm one.
+func runPrepare(ctx context.Context, f *Factory, opts *prepareOptions, ids []string) error {
 	if err := opts.run.validate(); err != nil {
 		return err
 	}
@@ -66,16 +71,20 @@ func runPrepare(ctx context.Context, f *Factory, opts *prepareOptions) error {
 	if err != nil {
 		return err
 	}
+	chosen, err := named(ws.Catalog(), ids, "prepare")
+	if err != nil {
+		return err
+	}
 	if err := doctorSection(ctx, f); err != nil {
 		return err
 	}
-	cfg, err := f.SandboxConfig(ws.Catalog().Needs())
+	cfg, err := f.SandboxConfig(chosen.Needs())
 	if err != nil {
 		return err
 	}
 	kept := f.keptEnvironment(ctx, cfg) != nil
 	start := time.Now()
-	env, release, err := f.Environment(ctx, ws.Catalog().Needs())
+	env, release, err := f.Environment(ctx, chosen.Needs())
 	if err != nil {
 		return err
 	}
@@ -83,13 +92,13 @@ func runPrepare(ctx context.Context, f *Factory, opts *prepareOptions) error {
 	envTook := time.Since(start)
 	fmt.Fprintf(f.IO.Out, "\nServers: %s, %s\n", env.Provider, envLine(kept, envTook))
 
-	results, err := run.Series(ctx, stubJobs(ws, ws.Catalog(), opts.run, env), func(j run.Job, r *run.Result) {
+	results, err := run.Series(ctx, stubJobs(ws, chosen, opts.run, env), func(j run.Job, r *run.Result) {
 		fmt.Fprintln(f.IO.Out, lessonReadyLine(r))
 	})
 	if err != nil {
 		return err
 	}
-	warm, err := run.Check(ctx, ws.Catalog()[0], stubJobs(ws, ws.Catalog()[:1], opts.run, env)[0].Options)
+	warm, err := run.Check(ctx, chosen[0], stubJobs(ws, chosen[:1], opts.run, env)[0].Options)
 	if err != nil {
 		return err
 	}
@@ -161,15 +170,19 @@ func doctorSection(ctx context.Context, f *Factory) error {
 }
 
 // runPrepareCheck verifies readiness without changing anything.
-func runPrepareCheck(ctx context.Context, f *Factory) error {
+func runPrepareCheck(ctx context.Context, f *Factory, ids []string) error {
 	ws, err := f.OpenWorkspace()
+	if err != nil {
+		return err
+	}
+	chosen, err := named(ws.Catalog(), ids, "prepare")
 	if err != nil {
 		return err
 	}
 	if err := doctorSection(ctx, f); err != nil {
 		return err
 	}
-	cfg, err := f.SandboxConfig(ws.Catalog().Needs())
+	cfg, err := f.SandboxConfig(chosen.Needs())
 	if err != nil {
 		return err
 	}
@@ -181,14 +194,14 @@ func runPrepareCheck(ctx context.Context, f *Factory) error {
 	kept := f.keptEnvironment(ctx, cfg)
 	fmt.Fprintln(f.IO.Out, "\nLessons:")
 	n := 0
-	for _, l := range ws.Catalog() {
+	for _, l := range chosen {
 		ok := checkLesson(ctx, f, ws, l, kept)
 		if ok && serversOK {
 			n++
 		}
 	}
-	fmt.Fprintf(f.IO.Out, "\nReady: %d of %d lessons start offline.\n", n, len(ws.Catalog()))
-	if n < len(ws.Catalog()) {
+	fmt.Fprintf(f.IO.Out, "\nReady: %d of %d lessons start offline.\n", n, len(chosen))
+	if n < len(chosen) {
 		return &ExitError{Code: ExitFailed, Err: errors.New("not ready: dblings prepare, run online, gets what is missing")}
 	}
 	return nil

@@ -81,7 +81,7 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions, ids []strin
 	if err != nil {
 		return err
 	}
-	all, err := named(f.verifiedLessons(ws), ids)
+	all, err := named(f.verifiedLessons(ws), ids, "verify")
 	if err != nil {
 		return err
 	}
@@ -135,8 +135,9 @@ func runVerify(ctx context.Context, f *Factory, opts *verifyOptions, ids []strin
 }
 
 // named are the lessons of the catalog with the ids given, in that order;
-// all of them when none is given.
-func named(catalog lessons.Catalog, ids []string) (lessons.Catalog, error) {
+// all of them when none is given. verb is what the lessons are named for,
+// in the usage error that an unknown id gets.
+func named(catalog lessons.Catalog, ids []string, verb string) (lessons.Catalog, error) {
 	if len(ids) == 0 {
 		return catalog, nil
 	}
@@ -144,7 +145,7 @@ func named(catalog lessons.Catalog, ids []string) (lessons.Catalog, error) {
 	for _, id := range ids {
 		i := catalog.Index(id)
 		if i < 0 {
-			return nil, usageError("there is no lesson %q to verify; \"dblings list\" shows the lessons", id)
+			return nil, usageError("there is no lesson %q to %s; \"dblings list\" shows the lessons", id, verb)
 		}
 		chosen = append(chosen, catalog[i])
 	}
