@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/fixtures"
 	"github.com/dblings/dblings/lessons"
@@ -30,12 +32,13 @@ func (e *EnvironmentError) Unwrap() error { return e.Err }
 // server it needs, owned by a role of the check's own, and a claimed,
 // flushed Redis logical database with a user of its own.
 type databases struct {
-	seed    uint64   // the seed of the fixture's data, told to the check
-	servers []string // the superuser URLs of the servers the clones are on
-	clones  []*fixtures.Database
-	roles   []*learnerRole // one per clone, in the same order
-	redis   *redisDB
-	replica string // the first clone on the replica, as its role; "" without
+	seed uint64 // the seed of the fixture's data, told to the check
+	// sessions are the runner's own on the servers the clones are on.
+	sessions []*session
+	clones   []*fixtures.Database // one per session, in the same order
+	roles    []*learnerRole       // one per clone, in the same order
+	redis    *redisDB
+	replica  string // the first clone on the replica, as its role; "" without
 	// replicaAdmin is the first clone on the replica as the superuser, for
 	// the witness; "" without a replica.
 	replicaAdmin string
@@ -48,6 +51,9 @@ type databases struct {
 	// roleTime is what the learner's roles took: sweeping, creating and
 	// dropping them (Timings.Role).
 	roleTime time.Duration
+	// reapErr is why dead owners' clones could not be removed from a
+	// server, if they could not: a warning, not a failure.
+	reapErr error
 }
 
 // prepareDatabases makes the databases for one run of lesson l. On error,
@@ -68,26 +74,10 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 	}
 	d := &databases{seed: opts.Seed}
 	for _, server := range servers {
-		if err := d.timeRoles(func() error { return dropLearnerRoles(ctx, server.URL) }); err != nil {
-			d.release(context.WithoutCancel(ctx))
-			return nil, &EnvironmentError{Step: "removing the roles of earlier checks", Err: err}
-		}
-		clone, err := cloneFixture(ctx, server.URL, fixture, opts.Seed)
-		if err != nil {
+		if err := d.addClone(ctx, server.URL, fixture, opts.Seed); err != nil {
 			d.release(context.WithoutCancel(ctx))
 			return nil, err
 		}
-		d.servers, d.clones = append(d.servers, server.URL), append(d.clones, clone)
-		var role *learnerRole
-		err = d.timeRoles(func() (err error) {
-			role, err = grantClone(ctx, server.URL, clone)
-			return err
-		})
-		if err != nil {
-			d.release(context.WithoutCancel(ctx))
-			return nil, &EnvironmentError{Step: "giving the check its own role", Err: err}
-		}
-		d.roles = append(d.roles, role)
 	}
 	if l.Archive {
 		d.vault = &checkVault{env: opts.Env, admin: d.clones[0].URL, role: d.roles[0].url, roleName: d.roles[0].name, limit: maxRestores}
@@ -113,6 +103,35 @@ func prepareDatabases(ctx context.Context, l lessons.Lesson, opts Options) (*dat
 		return nil, &EnvironmentError{Step: "preparing a Redis database", Err: err}
 	}
 	return d, nil
+}
+
+// addClone opens the runner's session on the server of serverURL, removes
+// what dead checks left there, and makes the check's clone and its role.
+func (d *databases) addClone(ctx context.Context, serverURL string, fixture *fixtures.Fixture, seed uint64) error {
+	admin := &session{url: serverURL}
+	d.sessions = append(d.sessions, admin) // first, so that release ends it
+	if err := admin.do(ctx, func(c *pgx.Conn) error { return reapStaleClones(ctx, c) }); err != nil {
+		d.reapErr = errors.Join(d.reapErr, err)
+	}
+	sweep := func(c *pgx.Conn) error { return dropLearnerRoles(ctx, c) }
+	if err := d.timeRoles(func() error { return admin.do(ctx, sweep) }); err != nil {
+		return &EnvironmentError{Step: "removing the roles of earlier checks", Err: err}
+	}
+	clone, err := cloneFixture(ctx, admin, fixture, seed)
+	if err != nil {
+		return err
+	}
+	d.clones = append(d.clones, clone)
+	var role *learnerRole
+	err = d.timeRoles(func() (err error) {
+		role, err = grantClone(ctx, admin, clone)
+		return err
+	})
+	if err != nil {
+		return &EnvironmentError{Step: "giving the check its own role", Err: err}
+	}
+	d.roles = append(d.roles, role)
+	return nil
 }
 
 // lessonServers are the servers a lesson's databases go on: the first
@@ -145,13 +164,21 @@ func (d *databases) timeRoles(step func() error) error {
 // server, building the template first if the server has none. Another
 // process may drop a variant's template between the two steps, to keep a
 // few (see fixtures.EnsureTemplate): the template is then built again, once.
-func cloneFixture(ctx context.Context, server string, fixture *fixtures.Fixture, seed uint64) (*fixtures.Database, error) {
+func cloneFixture(ctx context.Context, admin *session, fixture *fixtures.Fixture, seed uint64) (*fixtures.Database, error) {
 	for attempt := 1; ; attempt++ {
-		template, err := fixture.EnsureTemplate(ctx, server, fixtures.DefaultScale, seed)
+		var template string
+		err := admin.do(ctx, func(c *pgx.Conn) (err error) {
+			template, err = fixture.EnsureTemplateOn(ctx, c, admin.url, fixtures.DefaultScale, seed)
+			return err
+		})
 		if err != nil {
 			return nil, &EnvironmentError{Step: "loading the " + fixture.Name + " data set", Err: err}
 		}
-		clone, err := fixtures.Clone(ctx, server, template, cloneOwner())
+		var clone *fixtures.Database
+		err = admin.do(ctx, func(c *pgx.Conn) (err error) {
+			clone, err = fixtures.CloneOn(ctx, c, admin.url, template, cloneOwner())
+			return err
+		})
 		var cloneErr *fixtures.CloneError
 		if err != nil && errors.As(err, &cloneErr) && cloneErr.Missing() && attempt == 1 {
 			continue
@@ -268,19 +295,22 @@ func (d *databases) release(ctx context.Context) []string {
 		}
 		d.lagged = nil
 	}
-	for _, c := range d.clones {
-		if err := c.Drop(ctx); err != nil {
-			if err = c.Drop(ctx); err != nil {
+	for i, c := range d.clones {
+		drop := func(admin *pgx.Conn) error { return c.DropOn(ctx, admin) }
+		if err := d.sessions[i].do(ctx, drop); err != nil {
+			if err = d.sessions[i].do(ctx, drop); err != nil {
 				problems = append(problems, fmt.Sprintf("could not drop the check database %s: %v", c.Name, err))
 			}
 		}
 	}
-	for _, server := range d.servers {
-		if err := d.timeRoles(func() error { return dropLearnerRoles(ctx, server) }); err != nil {
+	for _, admin := range d.sessions {
+		sweep := func(c *pgx.Conn) error { return dropLearnerRoles(ctx, c) }
+		if err := d.timeRoles(func() error { return admin.do(ctx, sweep) }); err != nil {
 			problems = append(problems, fmt.Sprintf("could not drop the check's role: %v", err))
 		}
+		admin.close(ctx)
 	}
-	d.servers, d.clones, d.roles = nil, nil, nil
+	d.sessions, d.clones, d.roles = nil, nil, nil
 	if d.redis != nil {
 		if err := d.redis.release(ctx); err != nil {
 			problems = append(problems, fmt.Sprintf("could not clean Redis database %d: %v", d.redis.db, err))

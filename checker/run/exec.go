@@ -59,12 +59,16 @@ func makeStage(ctx context.Context, l lessons.Lesson, opts Options) (*stage, err
 	st := &stage{}
 	start := time.Now()
 	// Checks killed before they could clean up left their databases,
-	// folders and processes; remove them before adding our own.
-	if err := Reap(ctx, opts.Env); err != nil && ctx.Err() == nil {
-		st.warnings = append(st.warnings, "could not remove what earlier, killed checks left behind: "+err.Error())
+	// folders and processes; remove them before adding our own (the
+	// databases on the servers this check uses: prepareDatabases).
+	if err := reapHere(); err != nil && ctx.Err() == nil {
+		st.warnings = append(st.warnings, reapWarning(err))
 	}
 	dbs, err := prepareDatabases(ctx, l, opts)
 	st.timings.Prepare = time.Since(start)
+	if dbs != nil && dbs.reapErr != nil && ctx.Err() == nil {
+		st.warnings = append(st.warnings, reapWarning(dbs.reapErr))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -95,6 +99,10 @@ func makeStage(ctx context.Context, l lessons.Lesson, opts Options) (*stage, err
 	st.timings.Witness = time.Since(looked)
 	st.dbs = dbs
 	return st, nil
+}
+
+func reapWarning(err error) string {
+	return "could not remove what earlier, killed checks left behind: " + err.Error()
 }
 
 // release removes the stage's databases, if it has any, and returns the

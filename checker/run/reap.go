@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/dblings/dblings/fixtures"
 	"github.com/dblings/dblings/internal/owner"
 	"github.com/dblings/dblings/sandbox"
@@ -98,6 +100,24 @@ func Reap(ctx context.Context, env *sandbox.Env) error {
 	}
 	errs = append(errs, reapCheckDirs())
 	return errors.Join(errs...)
+}
+
+// reapHere is Reap without the servers: a check removes dead owners'
+// clones on the servers it uses, through its own session (see
+// databases.reap), rather than opening one on every server of the
+// environment.
+func reapHere() error {
+	sweep(orphaned)
+	return reapCheckDirs()
+}
+
+// reapStaleClones drops dead owners' clones on the server of the superuser
+// session conn.
+func reapStaleClones(ctx context.Context, conn *pgx.Conn) error {
+	if _, err := fixtures.DropStaleOn(ctx, conn, staleAge, ownerGone); err != nil {
+		return fmt.Errorf("remove the databases of killed checks: %w", err)
+	}
+	return nil
 }
 
 // reapClones drops dead owners' clones on every server of env, at once.

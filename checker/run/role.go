@@ -31,7 +31,7 @@ type learnerRole struct {
 // on its own tables and nothing more. Nobody else may connect to the clone
 // (Postgres lets every role connect to every database by default): on a
 // server a room shares, one learner's code cannot open another's check.
-func grantClone(ctx context.Context, adminURL string, clone *fixtures.Database) (*learnerRole, error) {
+func grantClone(ctx context.Context, admin *session, clone *fixtures.Database) (*learnerRole, error) {
 	secret, err := randomHex(12)
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func grantClone(ctx context.Context, adminURL string, clone *fixtures.Database) 
 	}
 	// The role and its database are made in one transaction, so that no
 	// sweep of orphan roles ever sees the role without its database.
-	err = withConn(ctx, adminURL, func(conn *pgx.Conn) error {
+	err = admin.do(ctx, func(conn *pgx.Conn) error {
 		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			stmts := []string{
 				fmt.Sprintf(`CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %s`,
@@ -98,35 +98,33 @@ BEGIN
 	END LOOP;
 END $$`
 
-// dropLearnerRoles drops the learner roles on the server that own no
-// database: the check's own after its clone is gone, and those of checks
-// that were killed.
-func dropLearnerRoles(ctx context.Context, adminURL string) error {
-	return withConn(ctx, adminURL, func(conn *pgx.Conn) error {
-		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			// One sweep at a time on a server: two sweeps dropping the same
-			// role at once fail with "tuple concurrently deleted", even
-			// with IF EXISTS.
-			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", sweepLockKey); err != nil {
-				return err
-			}
-			rows, err := tx.Query(ctx, `SELECT rolname FROM pg_roles r
+// dropLearnerRoles drops the learner roles on the server of the superuser
+// session conn that own no database: the check's own after its clone is
+// gone, and those of checks that were killed.
+func dropLearnerRoles(ctx context.Context, conn *pgx.Conn) error {
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		// One sweep at a time on a server: two sweeps dropping the same
+		// role at once fail with "tuple concurrently deleted", even
+		// with IF EXISTS.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", sweepLockKey); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT rolname FROM pg_roles r
 				WHERE starts_with(rolname, $1)
 				AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid)`, learnerRolePrefix)
-			if err != nil {
+		if err != nil {
+			return err
+		}
+		roles, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, role := range roles {
+			if _, err := tx.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{role}.Sanitize()); err != nil {
 				return err
 			}
-			roles, err := pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				return err
-			}
-			for _, role := range roles {
-				if _, err := tx.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{role}.Sanitize()); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		}
+		return nil
 	})
 }
 

@@ -34,7 +34,9 @@ func TestSweepsSideBySide(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 8)
 		for i := range errs {
-			wg.Go(func() { errs[i] = dropLearnerRoles(ctx, admin) })
+			wg.Go(func() {
+				errs[i] = withConn(ctx, admin, func(c *pgx.Conn) error { return dropLearnerRoles(ctx, c) })
+			})
 		}
 		wg.Wait()
 		for i, err := range errs {

@@ -331,20 +331,24 @@ func joinWords(words []string) string {
 
 // waitSessions waits until role has no session on the server of url.
 func waitSessions(ctx context.Context, url, role string) error {
-	return withConn(ctx, url, func(conn *pgx.Conn) error {
-		for {
-			var n int
-			if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE usename = $1`, role).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return nil
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("%d sessions of the check were still open after %s", n, settleLimit)
-			case <-time.After(20 * time.Millisecond):
-			}
+	return withConn(ctx, url, func(conn *pgx.Conn) error { return waitSessionsOn(ctx, conn, role) })
+}
+
+// waitSessionsOn waits until role has no session on the server of the
+// superuser session conn.
+func waitSessionsOn(ctx context.Context, conn *pgx.Conn, role string) error {
+	for {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE usename = $1`, role).Scan(&n); err != nil {
+			return err
 		}
-	})
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d sessions of the check were still open after %s", n, settleLimit)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

@@ -29,8 +29,8 @@ func TestVault(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.release(ctx)
-	if d.servers[0] != env.Archived.URL {
-		t.Fatalf("the check's database is on %s, want the archiving server", d.servers[0])
+	if d.sessions[0].url != env.Archived.URL {
+		t.Fatalf("the check's database is on %s, want the archiving server", d.sessions[0].url)
 	}
 	scene, err := d.scene()
 	if err != nil || scene.Vault == nil {

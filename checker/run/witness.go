@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/dblings/dblings/lessons"
 	"github.com/dblings/dblings/lessons/witnesses"
 	"github.com/dblings/dblings/witness"
@@ -97,8 +99,9 @@ func (d *databases) scene() (*witness.Scene, error) {
 func (d *databases) settle(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, settleLimit)
 	defer cancel()
-	for i, server := range d.servers {
-		if err := waitSessions(ctx, server, d.roles[i].name); err != nil {
+	for i, admin := range d.sessions {
+		role := d.roles[i].name
+		if err := admin.do(ctx, func(c *pgx.Conn) error { return waitSessionsOn(ctx, c, role) }); err != nil {
 			return err
 		}
 	}
