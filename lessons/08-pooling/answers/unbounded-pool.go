@@ -4,7 +4,7 @@
 // database grants the service 20; at the next burst the pool asks for more
 // and the database refuses them with "too many connections".
 //
-//dblings:answer failed over=solution assertion="pool sized within the budget" says="but the database grants the service 20 connections"
+//dblings:answer failed over=solution assertion="pool sized within the budget" says="but the database grants the service 20 connections" alone="an unbounded pool opens a connection per concurrent request and fills the server"
 package pooling
 
 import (
