@@ -4,7 +4,7 @@
 // It takes an ACCESS EXCLUSIVE lock on the view for the whole
 // recomputation: every reader of the dashboard waits until it is done.
 //
-//dblings:answer failed over=solution assertion="readers not blocked by the refresh" says="REFRESH MATERIALIZED VIEW without CONCURRENTLY"
+//dblings:answer failed over=solution assertion="readers not blocked by the refresh" says="REFRESH MATERIALIZED VIEW CONCURRENTLY sales_dashboard"
 package materializedviews
 
 import (
