@@ -134,9 +134,7 @@ func reapClones(ctx context.Context, env *sandbox.Env) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := fixtures.DropStale(ctx, u, staleAge, ownerGone); err != nil {
-				errs[i] = fmt.Errorf("remove the databases of killed checks: %w", err)
-			}
+			errs[i] = withConn(ctx, u, func(c *pgx.Conn) error { return reapStaleClones(ctx, c) })
 		}()
 	}
 	wg.Wait()
