@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Variable is the environment variable that carries the contract.
@@ -38,6 +39,10 @@ type Check struct {
 	// primary by however much the runner lets it lag. "" for a lesson that
 	// declares no replica.
 	Replica string `json:"replica,omitempty"`
+	// ReplicaLag is how late the replica applies each of the check's
+	// commits (the lesson's servers.replica_lag), already in effect when
+	// the check starts; 0 when the replica is not delayed.
+	ReplicaLag time.Duration `json:"replica_lag,omitempty"`
 	// Vault is the Unix socket of the runner's backup vault, for a lesson
 	// that declares archive = true: the base backups the runner took of
 	// the check's server and fresh servers restored from them (package

@@ -4,16 +4,18 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dblings/dblings/checker/contract"
 )
 
 func TestRoundTrip(t *testing.T) {
 	want := contract.Check{
-		Postgres: []string{"postgres://a@127.0.0.1:1/x", "postgres://a@127.0.0.1:2/y"},
-		Redis:    "redis://127.0.0.1:3/4",
-		Report:   "/tmp/report.jsonl",
-		Replica:  "postgres://a@127.0.0.1:5/x",
+		Postgres:   []string{"postgres://a@127.0.0.1:1/x", "postgres://a@127.0.0.1:2/y"},
+		Redis:      "redis://127.0.0.1:3/4",
+		Report:     "/tmp/report.jsonl",
+		Replica:    "postgres://a@127.0.0.1:5/x",
+		ReplicaLag: 1500 * time.Millisecond,
 	}
 	entry, err := want.Environ()
 	if err != nil {
@@ -29,7 +31,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(got.Postgres, ",") != strings.Join(want.Postgres, ",") || got.Redis != want.Redis || got.Report != want.Report || got.Replica != want.Replica {
+	if strings.Join(got.Postgres, ",") != strings.Join(want.Postgres, ",") || got.Redis != want.Redis || got.Report != want.Report || got.Replica != want.Replica || got.ReplicaLag != want.ReplicaLag {
 		t.Fatalf("read back %+v, want %+v", got, want)
 	}
 }

@@ -78,7 +78,7 @@ func compile(ctx context.Context, l lessons.Lesson, opts Options) (*build, error
 		b.Close()
 		return nil, fmt.Errorf("read the tests of lesson %s's check: %w", l.ID, err)
 	}
-	b.cacheKey = ov.fingerprint(append(BuildFlags(l), fmt.Sprint(opts.Race)))
+	b.cacheKey = ov.fingerprint(append(append(BuildFlags(l), BuildEnv()...), fmt.Sprint(opts.Race)))
 	if err := b.goTestC(ctx, overlayFile); err != nil {
 		b.Close()
 		return nil, err
@@ -112,7 +112,7 @@ func (b *build) goTestC(ctx context.Context, overlayFile string) error {
 	// BuildFlags says why the others.
 	out, finish := b.output(cctx)
 	args := append([]string{"test", "-c", "-o", out, "-vet=off", "-ldflags=-s -w"}, BuildFlags(b.lesson)...)
-	env := checkEnviron(b.dir)
+	env := append(checkEnviron(b.dir), BuildEnv()...)
 	if b.opts.Race {
 		// The race detector's runtime is linked through cgo.
 		args, env = append(args, "-race"), append(env, "CGO_ENABLED=1")
@@ -188,6 +188,13 @@ func (b *build) output(ctx context.Context) (string, func(built bool) error) {
 func BuildFlags(l lessons.Lesson) []string {
 	return []string{"-tags", "dblings", "-trimpath", "-gcflags=" + l.Package() + "=-N -l"}
 }
+
+// BuildEnv is the environment that, beside BuildFlags, decides what a
+// check compiles. Without cgo, the binary links no C runtime: a check
+// talks to its servers through Go's own resolver, and the link of every
+// edit's binary takes a fifth less CPU (0.82 s against 1.0 s for lesson
+// 1's go test -c, measured alternately on a loaded 2-core machine).
+func BuildEnv() []string { return []string{"CGO_ENABLED=0"} }
 
 // noCCompiler says whether a build failed because cgo, which the race
 // detector needs, found no C compiler: the machine's fault, not the code's.

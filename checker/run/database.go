@@ -45,6 +45,8 @@ type databases struct {
 	// lagged is the replica once the check's apply delay is set (lag),
 	// for release to lift it; nil otherwise.
 	lagged *sandbox.Replica
+	// replicaLag is the apply delay in effect on lagged, for the contract.
+	replicaLag time.Duration
 	// vault is the backup vault of a lesson that declares archive; nil
 	// otherwise.
 	vault *checkVault
@@ -245,6 +247,7 @@ func (d *databases) lag(ctx context.Context, env *sandbox.Env, lag time.Duration
 	if err := r.SetApplyDelay(ctx, lag); err != nil {
 		return &EnvironmentError{Step: "delaying the replica", Err: err}
 	}
+	d.replicaLag = lag
 	return nil
 }
 
@@ -266,7 +269,7 @@ func withHost(rawURL, server string) (string, error) {
 // its own unprivileged roles and Redis user, its report file and the
 // vault's socket. The superuser URLs never reach the check process.
 func (d *databases) environ(report, vaultSocket string) (string, error) {
-	given := contract.Check{Report: report, Seed: d.seed, Replica: d.replica, Vault: vaultSocket}
+	given := contract.Check{Report: report, Seed: d.seed, Replica: d.replica, ReplicaLag: d.replicaLag, Vault: vaultSocket}
 	if d.redis != nil {
 		given.Redis = d.redis.url
 	}

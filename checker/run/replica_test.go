@@ -2,11 +2,14 @@ package run
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/dblings/dblings/checker/contract"
 	"github.com/dblings/dblings/internal/testenv"
 	"github.com/dblings/dblings/lessons"
 )
@@ -91,6 +94,10 @@ func TestLaggedReplica(t *testing.T) {
 	if err := d.lag(ctx, env, l.ReplicaLag); err != nil {
 		t.Fatal(err)
 	}
+	given := givenContract(t, d)
+	if given.ReplicaLag != lag {
+		t.Errorf("the check is told a replica lag of %s, want %s", given.ReplicaLag, lag)
+	}
 	id, written = write()
 	if seen(d.replica, id) {
 		t.Fatalf("the write was on the replica %s after its commit, with a lag of %s", time.Since(written), lag)
@@ -122,4 +129,24 @@ func TestLaggedReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// givenContract is the contract the check process would be handed.
+func givenContract(t *testing.T, d *databases) contract.Check {
+	t.Helper()
+	entry, err := d.environ(filepath.Join(t.TempDir(), "report.jsonl"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, value, _ := strings.Cut(entry, "=")
+	given, err := contract.Read(func(n string) string {
+		if n == name {
+			return value
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return given
 }

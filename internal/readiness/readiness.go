@@ -57,7 +57,7 @@ func CheckBuild(ctx context.Context, workspace string, l lessons.Lesson, source 
 	args := append([]string{"list", "-deps", "-test"}, run.BuildFlags(l)...)
 	cmd := exec.CommandContext(ctx, "go", append(args, "-overlay", overlay, "-f", "{{.ImportPath}} {{.Stale}}", l.Package())...)
 	cmd.Dir = workspace
-	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), run.BuildEnv()...), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOWORK=off")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {

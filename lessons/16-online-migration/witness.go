@@ -34,17 +34,63 @@ const (
 // look is what the witness reads before the check.
 type look struct{ rows int64 }
 
-// Witness is lesson 16's witness.
+// Witness is lesson 16's witness. Before the check it sets up the
+// application whose requests the check sends, so that the superuser owns
+// it: the learner's role, which owns payments, may call its functions and
+// cannot rewrite them to stop waiting on the table, nor add a trigger to
+// its log of writes.
 func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
+	lookAt := func(ctx context.Context, conn *pgx.Conn) (look, error) {
+		if err := setUpApplication(ctx, conn, s.Role); err != nil {
+			return look{}, fmt.Errorf("set up the application: %w", err)
+		}
+		var l look
+		err := conn.QueryRow(ctx, `SELECT count(*) FROM payments`).Scan(&l.rows)
+		return l, err
+	}
 	return witness.BeforeAndAfter(ctx, s, lookAt, func(ctx context.Context, conn *pgx.Conn, before look) ([]witness.Fact, error) {
 		return judge(ctx, conn, s, before)
 	})
 }
 
-func lookAt(ctx context.Context, conn *pgx.Conn) (look, error) {
-	var l look
-	err := conn.QueryRow(ctx, `SELECT count(*) FROM payments`).Scan(&l.rows)
-	return l, err
+// application is the check's application: one PL/pgSQL function per
+// request of each version (a plain statement takes its table lock before
+// execution starts; a function's statements lock inside it, where
+// pg_stat_statements times the wait), each logging its writes in
+// traffic.writes. The functions run with the caller's rights, as the
+// learner's role, and name public.payments so that nothing the role
+// creates elsewhere can stand in for it.
+const application = `
+CREATE SCHEMA traffic;
+CREATE TABLE traffic.writes (id bigint PRIMARY KEY, cents bigint NOT NULL);
+CREATE FUNCTION traffic.read_amount(p bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT (amount * 100)::bigint FROM public.payments WHERE id = p); END $$;
+CREATE FUNCTION traffic.read_cents(p bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN RETURN (SELECT amount_cents FROM public.payments WHERE id = p); END $$;
+CREATE FUNCTION traffic.write_amount(p bigint, c bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE public.payments SET amount = c / 100.0 WHERE id = p;
+	INSERT INTO traffic.writes VALUES (p, c) ON CONFLICT (id) DO UPDATE SET cents = excluded.cents;
+END $$;
+CREATE FUNCTION traffic.write_both(p bigint, c bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE public.payments SET amount = c / 100.0, amount_cents = c WHERE id = p;
+	INSERT INTO traffic.writes VALUES (p, c) ON CONFLICT (id) DO UPDATE SET cents = excluded.cents;
+END $$;
+CREATE FUNCTION traffic.write_cents(p bigint, c bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE public.payments SET amount_cents = c WHERE id = p;
+	INSERT INTO traffic.writes VALUES (p, c) ON CONFLICT (id) DO UPDATE SET cents = excluded.cents;
+END $$;`
+
+// setUpApplication creates the application as the superuser and lets
+// role use it.
+func setUpApplication(ctx context.Context, conn *pgx.Conn, role string) error {
+	r := pgx.Identifier{role}.Sanitize()
+	_, err := conn.Exec(ctx, application+`
+GRANT USAGE ON SCHEMA traffic TO `+r+`;
+GRANT SELECT, INSERT, UPDATE ON traffic.writes TO `+r+`;`)
+	return err
 }
 
 func judge(ctx context.Context, conn *pgx.Conn, s *witness.Scene, before look) ([]witness.Fact, error) {

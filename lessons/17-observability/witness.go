@@ -11,6 +11,7 @@ package observability
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -23,9 +24,22 @@ import (
 // statistics (its own copy is in check/statements.go).
 const checkMark = "dblings check"
 
-// Witness judges after the check: the statistics of a fresh database
-// start empty, so there is nothing to look at before.
-func Witness(_ context.Context, s *witness.Scene) (witness.Judge, error) {
+// Decoy is the statement the witness runs before the check as the
+// learner's role, in another database of the same server. Its text is
+// visible to that role and belongs to no statement of the check's
+// database, so an answer that reads pg_stat_statements without keeping to
+// this database (dbid) certainly lists it when asked for every statement.
+// The check knows it by that: no other database's statement ever has to
+// outrank this one's for the mistake to show.
+const Decoy = `SELECT 'another database' AS dblings_decoy`
+
+// Witness plants the decoy, then judges after the check: the statistics
+// of a fresh database start empty, so there is nothing else to look at
+// before.
+func Witness(ctx context.Context, s *witness.Scene) (witness.Judge, error) {
+	if err := plantDecoy(ctx, s); err != nil {
+		return nil, fmt.Errorf("run the decoy statement in another database: %w", err)
+	}
 	plan := workload.For(s.Seed)
 	return func(ctx context.Context) ([]witness.Fact, error) {
 		var facts []witness.Fact
@@ -36,6 +50,30 @@ func Witness(_ context.Context, s *witness.Scene) (witness.Judge, error) {
 		})
 		return facts, err
 	}, nil
+}
+
+// plantDecoy runs Decoy as the learner's role in the server's postgres
+// database, which every server has and no check uses.
+func plantDecoy(ctx context.Context, s *witness.Scene) error {
+	u, err := url.Parse(s.Postgres[0])
+	if err != nil {
+		return err
+	}
+	u.Path = "/postgres"
+	conn, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	// Only the decoy is the role's: the switch itself is not recorded.
+	if _, err := conn.Exec(ctx, "SET pg_stat_statements.track_utility = off"); err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "SET ROLE "+pgx.Identifier{s.Role}.Sanitize()); err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, Decoy)
+	return err
 }
 
 // roleStatements are the role's statements in this database, by text.

@@ -62,9 +62,6 @@ const (
 )
 
 const (
-	// lag is the lesson's replica_lag (lesson.toml): how late the replica
-	// applies each commit during the check.
-	lag = time.Second
 	// budget bounds a write and the read of it right after: well under
 	// the lag, so neither waiting for the replica nor a sleep long enough
 	// to outlast the lag fits in it, and far above what a read on the
@@ -107,9 +104,14 @@ func Run(t *testing.T, ex Exercise) {
 		c.Require("the check has a replica", false,
 			"the runner gave the check no replica: lesson.toml must say servers.replica = true", checker.Evidence{})
 	}
+	if given.ReplicaLag < 2*budget {
+		c.Require("the replica lags", false, fmt.Sprintf("the runner delays the replica by %s (servers.replica_lag); the check needs at least %s, "+
+			"so that a read that waits for the replica cannot fit in the %s a read after a write may take", given.ReplicaLag, 2*budget, budget), checker.Evidence{})
+	}
 	replica := newPool(t, c, given.Replica)
 	admin := newPool(t, c, given.Replica) // the check's own, for its counts
 	f := readFacts(c)
+	f.lag = given.ReplicaLag
 	requireLag(c, admin, f)
 
 	routes := ex.NewRouter(c.Pool(), replica)
@@ -118,20 +120,46 @@ func Run(t *testing.T, ex Exercise) {
 	replicaDown(t, c, ex, given.Replica, f)
 }
 
-// requireLag makes sure the runner delayed the replica: a comment the
-// check writes on the primary is not there at once. Without the lag no
-// read could be stale and the check would prove nothing.
+// requireLag makes sure the replica lags by what the runner says: a
+// comment the check writes on the primary reaches the replica no sooner
+// than the lag. Without the lag no read could be stale and the check would
+// prove nothing; with less than it says, the messages would lie.
 func requireLag(c *checker.Check, replica *pgxpool.Pool, f *facts) {
 	ctx := c.Ctx()
 	id := f.nextID.Add(1)
+	// The delay counts from the commit, which comes after this.
+	wrote := time.Now()
 	_, err := c.Admin().Exec(ctx, writeComment, id, f.post, f.author, "the check's probe of the replica's lag")
 	c.RequireNoError("write a probe comment", err)
-	var there bool
-	c.RequireNoError("read the probe on the replica", replica.QueryRow(ctx, `SELECT EXISTS (SELECT FROM comments WHERE id = $1)`, id).Scan(&there))
-	if there {
-		c.Require("the replica lags", false, fmt.Sprintf("a comment written on the primary was on the replica at once: "+
-			"the runner did not delay the replica by %s (servers.replica_lag), so the check cannot tell a fresh read from a lucky one", lag),
-			checker.Evidence{})
+	arrived, err := arrival(ctx, replica, id, f.lag+lagSlack)
+	c.RequireNoError("wait for the probe on the replica", err)
+	if took := arrived.Sub(wrote); took < f.lag {
+		c.Require("the replica lags", false, fmt.Sprintf("a comment written on the primary was on the replica after %s, before the %s the runner set (servers.replica_lag): "+
+			"the check cannot tell a fresh read from a lucky one", took.Round(time.Millisecond), f.lag), checker.Evidence{})
+	}
+}
+
+// lagSlack is how long past the lag the check waits for its probe on a
+// loaded machine before it gives up on the replica.
+const lagSlack = 10 * time.Second
+
+// arrival polls the replica until comment id is there, and says when.
+func arrival(ctx context.Context, replica *pgxpool.Pool, id int64, limit time.Duration) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		var there bool
+		if err := replica.QueryRow(ctx, `SELECT EXISTS (SELECT FROM comments WHERE id = $1)`, id).Scan(&there); err != nil {
+			return time.Time{}, fmt.Errorf("the probe comment did not reach the replica within %s: %w", limit, err)
+		}
+		if there {
+			return time.Now(), nil
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("the probe comment did not reach the replica within %s", limit)
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 }
 
@@ -186,6 +214,7 @@ type facts struct {
 	post   int64 // written to, never among pages
 	author int64
 	nextID atomic.Int64
+	lag    time.Duration // how late the replica applies each commit
 }
 
 // page is a post's title and comment count, as pageQuery returns them.
@@ -379,7 +408,7 @@ func readYourWrites(c *checker.Check, routes func() Session, f *facts) {
 	}
 	ev := checker.Evidence{Counts: map[string]int64{"rounds": int64(done), "stale_own_reads": int64(stale),
 		"other_session_stale_reads": int64(otherStale), "slowest_ms": slowest.Milliseconds()}}
-	others := fmt.Sprintf("Meanwhile another session read the same comments right after each write and missed %d of %d: it had written nothing, so the replica, %s behind, was good enough for it", otherStale, done, lag)
+	others := fmt.Sprintf("Meanwhile another session read the same comments right after each write and missed %d of %d: it had written nothing, so the replica, %s behind, was good enough for it", otherStale, done, f.lag)
 	if otherStale == 0 {
 		others = "Another session reading the same comments saw every new one: its reads went to the primary too"
 	}
@@ -388,14 +417,14 @@ func readYourWrites(c *checker.Check, routes func() Session, f *facts) {
 		msg = fmt.Sprintf("in %d of %d rounds, a read right after the session's own write missed that write (its comments, "+
 			"then the post's comment count): it was served by the replica, "+
 			"which applies each commit %s late here. After a session writes, read on the primary until the replica "+
-			"has replayed the write's LSN", stale, done, lag)
+			"has replayed the write's LSN", stale, done, f.lag)
 	}
 	c.Assert("a session reads its own writes", stale == 0, msg, ev)
 	msg = fmt.Sprintf("the slowest write and read of it took %s, within %s", slowest.Round(time.Millisecond), budget)
 	if slowest > budget {
 		msg = fmt.Sprintf("a write and the read of it took %s, more than %s; the replica is %s behind, so waiting for it "+
 			"(or sleeping until it has caught up) makes the user wait as long. Read on the primary instead, "+
-			"or wait for the replica only briefly", slowest.Round(time.Millisecond), budget, lag)
+			"or wait for the replica only briefly", slowest.Round(time.Millisecond), budget, f.lag)
 	}
 	c.Assert("a read after a write within 500 ms", slowest <= budget, msg, ev)
 }

@@ -89,7 +89,7 @@ func Run(t *testing.T, ex Exercise) {
 	c.Require("the migration has steps", len(ex.Steps) > 0,
 		fmt.Sprintf("Migration returned %d steps", len(ex.Steps)), checker.Evidence{})
 	f := readFacts(c, ctx)
-	c.RequireNoError("set up the application's traffic", setUpTraffic(ctx, c.Admin()))
+	c.RequireNoError("find the application's functions", findTraffic(ctx, c.Admin()))
 
 	tr, err := startTraffic(ctx, c, f)
 	c.RequireNoError("start the application's traffic", err)
