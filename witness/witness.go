@@ -4,6 +4,9 @@
 // before the check runs and once after the check binary has ended, and
 // re-establishes the lesson's decisive facts from the databases themselves
 // (plans, the catalog, table statistics, the final rows, Redis keys).
+// Before, it may also set the scene with what the learner's role must
+// neither own nor forge: lesson 16's application, lesson 17's decoy in
+// another database, lesson 18's backups.
 //
 // The check's own report gives the rich evidence and the messages; the
 // witness decides whether that report can be believed. The runner passes a
