@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/dblings/dblings/checker/contract"
 )
@@ -17,8 +16,8 @@ import (
 // Application names, so that pg_stat_activity tells the learner's sessions
 // from the checker's own.
 const (
-	learnerApp = "dblings-learner"
-	checkerApp = "dblings-checker"
+	LearnerApp = "dblings-learner"
+	CheckerApp = "dblings-checker"
 )
 
 const (
@@ -44,12 +43,9 @@ type Check struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	pool       *pgxpool.Pool
-	queries    *QueryLog
-	admin      *pgxpool.Pool
-	redis      *redis.Client
-	commands   *CommandLog
-	adminRedis *redis.Client
+	pool    *pgxpool.Pool
+	queries *QueryLog
+	admin   *pgxpool.Pool
 	// The shards' traced pools, logs and untraced pools, by shard index.
 	shards      []*pgxpool.Pool
 	shardLogs   []*QueryLog
@@ -59,8 +55,8 @@ type Check struct {
 }
 
 // New reads the runner's environment and builds the check's handles: the
-// learner's pool, shard pools and Redis client with tracers attached, and
-// the checker's own untraced pool and client. Every Postgres connection
+// learner's pool and shard pools with tracers attached, and the checker's
+// own untraced pools (Redis: package redischeck). Every Postgres connection
 // carries statement, lock and idle-in-transaction timeouts.
 //
 // It fails the test at once when the environment is missing or a server
@@ -72,7 +68,7 @@ func New(t *testing.T, opts ...Option) *Check {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Check{t: t, cfg: defaultConfig(), seed: given.Seed, report: &reportFile{path: given.Report}, queries: &QueryLog{}, commands: &CommandLog{}}
+	c := &Check{t: t, cfg: defaultConfig(), seed: given.Seed, report: &reportFile{path: given.Report}, queries: &QueryLog{}}
 	for _, o := range opts {
 		o(&c.cfg)
 	}
@@ -105,10 +101,10 @@ func testContext(t *testing.T) (context.Context, context.CancelFunc) {
 // each of them as a shard, in order.
 func (c *Check) connect(given contract.Check) error {
 	var err error
-	if c.pool, err = c.newPool(given.Postgres[0], learnerApp, c.queries, nil); err != nil {
+	if c.pool, err = c.newPool(given.Postgres[0], LearnerApp, c.queries, nil); err != nil {
 		return fmt.Errorf("the check's database URL: %w", err)
 	}
-	if c.admin, err = c.newPool(given.Postgres[0], checkerApp, nil, c.cfg.adminSettings); err != nil {
+	if c.admin, err = c.newPool(given.Postgres[0], CheckerApp, nil, c.cfg.adminSettings); err != nil {
 		return fmt.Errorf("the check's database URL: %w", err)
 	}
 	if len(given.Postgres) > 1 {
@@ -118,25 +114,16 @@ func (c *Check) connect(given contract.Check) error {
 			}
 		}
 	}
-	if given.Redis == "" {
-		return c.ping() // the lesson uses no Redis
-	}
-	if c.redis, err = newRedis(given.Redis, learnerApp, c.commands); err != nil {
-		return fmt.Errorf("the check's Redis URL: %w", err)
-	}
-	if c.adminRedis, err = newRedis(given.Redis, checkerApp, nil); err != nil {
-		return fmt.Errorf("the check's Redis URL: %w", err)
-	}
 	return c.ping()
 }
 
 func (c *Check) addShard(url string) error {
 	log := &QueryLog{}
-	p, err := c.newPool(url, learnerApp, log, nil)
+	p, err := c.newPool(url, LearnerApp, log, nil)
 	if err != nil {
 		return err
 	}
-	admin, err := c.newPool(url, checkerApp, nil, c.cfg.adminSettings)
+	admin, err := c.newPool(url, CheckerApp, nil, c.cfg.adminSettings)
 	if err != nil {
 		p.Close()
 		return err
@@ -155,12 +142,6 @@ func (c *Check) ping() error {
 	defer cancel()
 	if err := c.admin.Ping(ctx); err != nil {
 		return fmt.Errorf("the check's database does not answer: %w", err)
-	}
-	if c.adminRedis == nil {
-		return nil
-	}
-	if err := c.adminRedis.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("the check's Redis does not answer: %w", err)
 	}
 	return nil
 }
@@ -191,19 +172,6 @@ func (c *Check) newPool(url, app string, log *QueryLog, settings map[string]stri
 
 func millis(d time.Duration) string { return fmt.Sprintf("%dms", d.Milliseconds()) }
 
-func newRedis(url, app string, log *CommandLog) (*redis.Client, error) {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, err
-	}
-	opt.ClientName = app
-	rdb := redis.NewClient(opt)
-	if log != nil {
-		rdb.AddHook(log)
-	}
-	return rdb, nil
-}
-
 // Pool is the learner's database pool: every statement sent through it is
 // recorded in [Check.QueryLog].
 func (c *Check) Pool() *pgxpool.Pool { return c.pool }
@@ -214,33 +182,6 @@ func (c *Check) QueryLog() *QueryLog { return c.queries }
 // Admin is the checker's own pool on the same database, untraced, for
 // EXPLAIN, reference answers and setup the learner's counts must not see.
 func (c *Check) Admin() *pgxpool.Pool { return c.admin }
-
-// Redis is the learner's Redis client: every command sent through it is
-// recorded in [Check.CommandLog]. It fails the test when the lesson did
-// not ask for Redis.
-func (c *Check) Redis() *redis.Client {
-	c.t.Helper()
-	c.requireRedis()
-	return c.redis
-}
-
-func (c *Check) requireRedis() {
-	c.t.Helper()
-	if c.redis == nil {
-		c.t.Fatal("this check uses Redis but the runner gave it none; the lesson's lesson.toml must ask for it (servers.redis = true)")
-	}
-}
-
-// CommandLog records the commands sent through [Check.Redis].
-func (c *Check) CommandLog() *CommandLog { return c.commands }
-
-// AdminRedis is the checker's own Redis client, untraced, for reading TTLs
-// and keys without adding to the learner's counts.
-func (c *Check) AdminRedis() *redis.Client {
-	c.t.Helper()
-	c.requireRedis()
-	return c.adminRedis
-}
 
 // Shards are the learner's pools on the shard servers, in the runner's
 // order; each has its own log ([Check.ShardLog]), so a check can tell which
@@ -375,11 +316,6 @@ func (c *Check) Close() {
 	for _, p := range append(pools, c.adminShards...) {
 		if p != nil && !closeWithin(p.Close, wait) && clean {
 			c.t.Logf("dblings: a pool did not close within %s", wait)
-		}
-	}
-	for _, r := range []*redis.Client{c.redis, c.adminRedis} {
-		if r != nil {
-			_ = r.Close() // nothing left to do about a failed close
 		}
 	}
 }

@@ -18,11 +18,13 @@
 //	scans := plan.SeqScans("posts")
 //	c.Assert("no Seq Scan on posts", len(scans) == 0, message, checker.Evidence{Plan: plan})
 //
-// [Check.Pool], [Check.Redis] and [Check.Shards] are the handles the
-// learner's code receives; they carry a [QueryLog] or a [CommandLog]
-// ([Check.QueryLog], [Check.CommandLog], [Check.ShardLog]), so nothing the
-// code sends escapes the counts. [Check.Admin], [Check.AdminRedis] and
-// [Check.AdminShards] are the checker's own, untraced. Every Postgres
+// [Check.Pool] and [Check.Shards] are the handles the learner's code
+// receives; they carry a [QueryLog] ([Check.QueryLog], [Check.ShardLog]),
+// so nothing the code sends escapes the counts. [Check.Admin] and
+// [Check.AdminShards] are the checker's own, untraced. A lesson with Redis
+// opens it with package redischeck, whose learner's client carries a
+// command log in the same way; it is a package of its own so that the
+// lessons without Redis do not link go-redis. Every Postgres
 // connection has statement, lock and idle-in-transaction timeouts (see
 // [Option]). When the test ends the check fails if the learner's code left
 // a connection checked out ([Check.AssertNoLeaks] does it on demand), and
@@ -54,8 +56,8 @@
 //     [Plan.RowsScanned], [Plan.TotalBuffers]); [IndexColumns] and [Indexes]
 //     read index definitions from the catalogs.
 //   - Round trips: [QueryLog] sees queries, batches and copies
-//     ([QueryLog.RoundTrips], [Filter]); [CommandLog] sees Redis commands
-//     and pipelines ([CommandLog.Count]).
+//     ([QueryLog.RoundTrips], [Filter]); redischeck's command log sees
+//     Redis commands and pipelines.
 //   - Timing: [Compare] measures a candidate against a baseline in the same
 //     run, interleaved, on medians. Timing supports deterministic evidence
 //     (rows, buffers, round trips); it never decides alone.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/checker/redischeck"
 	"github.com/dblings/dblings/sandbox"
 	"github.com/redis/go-redis/v9"
 )
@@ -17,11 +18,12 @@ import (
 func testCommandLog(t *testing.T, env *sandbox.Env) {
 	startServers(t, env)
 	c := checker.New(t)
+	r := redischeck.Open(t, c)
 	prefix := fmt.Sprintf("checker-test:%08x:", rand.Uint32())
 	t.Cleanup(func() {
-		keys, _ := c.AdminRedis().Keys(context.Background(), prefix+"*").Result()
+		keys, _ := r.Admin().Keys(context.Background(), prefix+"*").Result()
 		if len(keys) > 0 {
-			c.AdminRedis().Del(context.Background(), keys...)
+			r.Admin().Del(context.Background(), keys...)
 		}
 	})
 	key := prefix + "user:1"
@@ -100,9 +102,9 @@ func testCommandLog(t *testing.T, env *sandbox.Env) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			log := c.CommandLog()
+			log := r.Log()
 			log.Reset()
-			if err := tt.run(c.Ctx(), c.Redis()); err != nil {
+			if err := tt.run(c.Ctx(), r.Client()); err != nil {
 				t.Fatal(err)
 			}
 			var names []string
@@ -124,13 +126,13 @@ func testCommandLog(t *testing.T, env *sandbox.Env) {
 	}
 
 	t.Run("arguments and counts", func(t *testing.T) {
-		log := c.CommandLog()
+		log := r.Log()
 		log.Reset()
-		if err := c.Redis().Set(c.Ctx(), key, "grace", 90*time.Second).Err(); err != nil {
+		if err := r.Client().Set(c.Ctx(), key, "grace", 90*time.Second).Err(); err != nil {
 			t.Fatal(err)
 		}
-		c.Redis().Get(c.Ctx(), key)
-		c.Redis().Get(c.Ctx(), key)
+		r.Client().Get(c.Ctx(), key)
+		r.Client().Get(c.Ctx(), key)
 		if log.Count("get") != 2 || log.Count("SET") != 1 || log.Count() != 3 {
 			t.Errorf("counts: get %d, set %d, all %d", log.Count("get"), log.Count("SET"), log.Count())
 		}
@@ -141,9 +143,9 @@ func testCommandLog(t *testing.T, env *sandbox.Env) {
 	})
 
 	t.Run("the admin client is not traced", func(t *testing.T) {
-		c.CommandLog().Reset()
-		c.AdminRedis().Get(c.Ctx(), key)
-		if n := c.CommandLog().Count(); n != 0 {
+		r.Log().Reset()
+		r.Admin().Get(c.Ctx(), key)
+		if n := r.Log().Count(); n != 0 {
 			t.Errorf("admin command recorded: %d", n)
 		}
 	})

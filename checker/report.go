@@ -46,7 +46,7 @@ type Evidence struct {
 	// [Statements]).
 	Queries []SQLStatement `json:"queries,omitempty"`
 	// Commands are Redis commands the learner's code sent, in order (see
-	// [RedisCommands]).
+	// redischeck.Evidence).
 	Commands []RedisCommand `json:"commands,omitempty"`
 	// Counts are named numbers: round trips, rows, buffers, conflicts.
 	Counts map[string]int64 `json:"counts,omitempty"`
@@ -173,9 +173,10 @@ func (c *Check) RequireNoError(name string, err error) {
 }
 
 // Evidence lists are capped so that a 10,000-row import does not make a
-// 10,000-line record; counts carry the full numbers.
+// 10,000-line record; counts carry the full numbers. MaxEvidenceItems is
+// the cap on a list.
 const (
-	maxEvidenceItems = 50
+	MaxEvidenceItems = 50
 	maxArgs          = 12
 	maxArgChars      = 80
 )
@@ -271,8 +272,9 @@ func argText(v any) string {
 	return shorten(fmt.Sprintf("%v", v), maxArgChars)
 }
 
-// argsText prints an argument list for evidence, capped at maxArgs.
-func argsText(args []any) []string {
+// ArgsText prints an argument list for evidence, capped at maxArgs, for
+// the logs of the learner's calls (SQL here, Redis in package redischeck).
+func ArgsText(args []any) []string {
 	if len(args) == 0 {
 		return nil
 	}

@@ -50,7 +50,7 @@ type Query struct {
 
 // Statement reduces q to the text form kept in a record's evidence.
 func (q Query) Statement() SQLStatement {
-	s := SQLStatement{Kind: q.Kind, SQL: q.SQL, Args: argsText(q.Args), Batch: q.Batch}
+	s := SQLStatement{Kind: q.Kind, SQL: q.SQL, Args: ArgsText(q.Args), Batch: q.Batch}
 	if q.Err != nil {
 		s.Error = q.Err.Error()
 		s.SQLState = SQLState(q.Err)
@@ -63,8 +63,8 @@ func (q Query) Statement() SQLStatement {
 
 // Statements turns queries into evidence, keeping the first 50.
 func Statements(qs []Query) []SQLStatement {
-	out := make([]SQLStatement, 0, min(len(qs), maxEvidenceItems))
-	for _, q := range qs[:min(len(qs), maxEvidenceItems)] {
+	out := make([]SQLStatement, 0, min(len(qs), MaxEvidenceItems))
+	for _, q := range qs[:min(len(qs), MaxEvidenceItems)] {
 		out = append(out, q.Statement())
 	}
 	return out

@@ -242,9 +242,9 @@ const (
 // TODO(author): the example shows the shape every check has; replace it
 // with the lesson's own assertions (docs/AUTHORING.md):
 //   - call the learner's code with the handles it is meant to use:
-//     c.Pool(){{if .Redis}}, c.Redis(){{end}}{{if gt .Postgres 1}}, c.Shards(){{end}};
+//     c.Pool(){{if .Redis}}, redischeck.Open(t, c).Client(){{end}}{{if gt .Postgres 1}}, c.Shards(){{end}};
 //   - read every fact from the data with the checker's own handles
-//     (c.Admin(){{if .Redis}}, c.AdminRedis(){{end}}{{if gt .Postgres 1}}, c.AdminShards(){{end}}), never from a constant;
+//     (c.Admin(){{if .Redis}}, the Redis's Admin(){{end}}{{if gt .Postgres 1}}, c.AdminShards(){{end}}), never from a constant;
 //   - assert on deterministic evidence first (plans, counts, final state),
 //     each with a message that says what was found and what was expected.
 // Exercise is what the learner's package gives the check: the functions

@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dblings/dblings/checker"
+	"github.com/dblings/dblings/checker/redischeck"
 )
 
 // maxTTL is the five minutes the lesson asks for.
@@ -49,11 +50,18 @@ type User struct {
 	UpdatedAt time.Time
 }
 
+// scene is the check's handles on Postgres (the checker's) and on Redis.
+type scene struct {
+	*checker.Check
+	redis *redischeck.Redis
+}
+
 // Run is the check of lesson 2.
 func Run(t *testing.T, ex Exercise) {
-	c := checker.New(t)
+	check := checker.New(t)
+	c := &scene{Check: check, redis: redischeck.Open(t, check)}
 	ctx := c.Ctx()
-	s := ex.NewStore(c.Pool(), c.Redis())
+	s := ex.NewStore(c.Pool(), c.redis.Client())
 	want := readUser(c, ctx, lastUpdatedUser(c, ctx))
 
 	assertMiss(c, ctx, s, want)
@@ -65,7 +73,7 @@ func Run(t *testing.T, ex Exercise) {
 
 // assertMiss reads a user on a cold cache: one Postgres query, then a copy
 // in Redis that expires within five minutes.
-func assertMiss(c *checker.Check, ctx context.Context, s Store, want User) {
+func assertMiss(c *scene, ctx context.Context, s Store, want User) {
 	resetLogs(c)
 	got, err := s.GetUser(ctx, want.ID)
 	c.RequireNoError("GetUser on a cold cache", err)
@@ -79,8 +87,8 @@ func assertMiss(c *checker.Check, ctx context.Context, s Store, want User) {
 	c.Assert("a miss reads Postgres once", len(queries) == 1, msg, queryEvidence(queries))
 
 	keys := cacheKeys(c, ctx)
-	commands := c.CommandLog().Commands()
-	ev := checker.Evidence{Commands: checker.RedisCommands(commands), Details: map[string]any{"keys": keys}}
+	commands := c.redis.Log().Commands()
+	ev := checker.Evidence{Commands: redischeck.Evidence(commands), Details: map[string]any{"keys": keys}}
 	msg = fmt.Sprintf("after the miss Redis holds %s", strings.Join(keys, ", "))
 	switch {
 	case len(commands) == 0:
@@ -96,11 +104,11 @@ func assertMiss(c *checker.Check, ctx context.Context, s Store, want User) {
 
 // assertTTLs requires every key to expire, within five minutes; forever
 // says what a key without a TTL would cost.
-func assertTTLs(c *checker.Check, ctx context.Context, name string, keys []string, forever string) {
+func assertTTLs(c *scene, ctx context.Context, name string, keys []string, forever string) {
 	var problems []string
 	ttls := map[string]any{}
 	for _, k := range keys {
-		ttl := c.AdminRedis().PTTL(ctx, k).Val()
+		ttl := c.redis.Admin().PTTL(ctx, k).Val()
 		ttls[k] = ttl.Round(time.Second).String()
 		switch {
 		case ttl == -1:
@@ -118,7 +126,7 @@ func assertTTLs(c *checker.Check, ctx context.Context, name string, keys []strin
 
 // assertHit reads the same user twice more: Redis answers, Postgres is not
 // asked.
-func assertHit(c *checker.Check, ctx context.Context, s Store, want User) {
+func assertHit(c *scene, ctx context.Context, s Store, want User) {
 	resetLogs(c)
 	first, err := s.GetUser(ctx, want.ID)
 	c.RequireNoError("GetUser on a warm cache", err)
@@ -135,7 +143,7 @@ func assertHit(c *checker.Check, ctx context.Context, s Store, want User) {
 	}
 	c.Assert("a hit makes no Postgres query", len(queries) == 0, msg, queryEvidence(queries))
 
-	commands := c.CommandLog().Commands()
+	commands := c.redis.Log().Commands()
 	msg = fmt.Sprintf("two reads of a cached user sent %s to Redis", commandNames(commands))
 	switch {
 	case len(commands) == 0 && len(queries) > 0:
@@ -143,16 +151,16 @@ func assertHit(c *checker.Check, ctx context.Context, s Store, want User) {
 	case len(commands) == 0:
 		msg = "two reads sent neither a Postgres query nor a Redis command: the user came from memory inside your process, which other instances of the service do not share and nothing invalidates; expected a read from Redis"
 	}
-	c.Assert("a hit is served by Redis", len(commands) > 0, msg, checker.Evidence{Commands: checker.RedisCommands(commands)})
+	c.Assert("a hit is served by Redis", len(commands) > 0, msg, checker.Evidence{Commands: redischeck.Evidence(commands)})
 }
 
 // assertUpdate changes the cached user: Postgres has the change, the cache
 // was invalidated after the write, and the next read sees the change.
-func assertUpdate(c *checker.Check, ctx context.Context, s Store, old User) {
+func assertUpdate(c *scene, ctx context.Context, s Store, old User) {
 	name, email := "Grace Renamed", "grace.renamed@example.com"
 	resetLogs(c)
 	c.RequireNoError("UpdateUser", s.UpdateUser(ctx, old.ID, name, email))
-	queries, commands := c.QueryLog().Queries(), c.CommandLog().Commands()
+	queries, commands := c.QueryLog().Queries(), c.redis.Log().Commands()
 
 	stored := readUser(c, ctx, old.ID)
 	ok := stored.Name == name && stored.Email == email
@@ -173,12 +181,12 @@ func assertUpdate(c *checker.Check, ctx context.Context, s Store, old User) {
 		msg = fmt.Sprintf("after UpdateUser renamed user %d to %q, GetUser still returned %q: the cache kept the old copy. Delete the user's key after writing Postgres, so that the next read misses and loads the new row",
 			old.ID, name, got.Name)
 	}
-	c.Assert("the next read sees the update", ok, msg, checker.Evidence{Commands: checker.RedisCommands(c.CommandLog().Commands())})
+	c.Assert("the next read sees the update", ok, msg, checker.Evidence{Commands: redischeck.Evidence(c.redis.Log().Commands())})
 }
 
 // assertOnlyThatUser: the new name and email are unique to this check, so
 // exactly one row may carry them afterwards.
-func assertOnlyThatUser(c *checker.Check, ctx context.Context, name, email string) {
+func assertOnlyThatUser(c *scene, ctx context.Context, name, email string) {
 	var n int64
 	c.RequireNoError("count the renamed users", c.Admin().QueryRow(ctx,
 		`SELECT count(*) FROM users WHERE name = $1 OR email = $2`, name, email).Scan(&n))
@@ -193,10 +201,10 @@ func assertOnlyThatUser(c *checker.Check, ctx context.Context, name, email strin
 // the write reached Postgres for good: the UPDATE, or the COMMIT after it.
 // Invalidating earlier leaves a window in which a reader caches the old row
 // again, for the whole TTL.
-func assertInvalidatedAfterWrite(c *checker.Check, queries []checker.Query, commands []checker.Command) {
-	ev := checker.Evidence{Queries: checker.Statements(queries), Commands: checker.RedisCommands(commands)}
+func assertInvalidatedAfterWrite(c *scene, queries []checker.Query, commands []redischeck.Command) {
+	ev := checker.Evidence{Queries: checker.Statements(queries), Commands: redischeck.Evidence(commands)}
 	written := lastWrite(queries)
-	after := slices.IndexFunc(commands, func(cmd checker.Command) bool { return cmd.Start.After(written) })
+	after := slices.IndexFunc(commands, func(cmd redischeck.Command) bool { return cmd.Start.After(written) })
 	var msg string
 	switch {
 	case written.IsZero():
@@ -214,7 +222,7 @@ func assertInvalidatedAfterWrite(c *checker.Check, queries []checker.Query, comm
 
 // assertUnknownUser asks twice for a user who does not exist: ErrNotFound
 // both times, and nothing cached for good.
-func assertUnknownUser(c *checker.Check, ctx context.Context, s Store, errNotFound error) {
+func assertUnknownUser(c *scene, ctx context.Context, s Store, errNotFound error) {
 	var id int64
 	c.RequireNoError("find an unused user id", c.Admin().QueryRow(ctx, `SELECT max(id) + 1000 FROM users`).Scan(&id))
 	before := cacheKeys(c, ctx)
@@ -229,7 +237,7 @@ func assertUnknownUser(c *checker.Check, ctx context.Context, s Store, errNotFou
 	case !ok:
 		msg = fmt.Sprintf("GetUser(%d), a user who does not exist, returned %v, then %v; expected ErrNotFound both times (errors.Is)", id, first, second)
 	}
-	c.Assert("an unknown user is ErrNotFound", ok, msg, checker.Evidence{Commands: checker.RedisCommands(c.CommandLog().Commands())})
+	c.Assert("an unknown user is ErrNotFound", ok, msg, checker.Evidence{Commands: redischeck.Evidence(c.redis.Log().Commands())})
 
 	var added []string
 	for _, k := range cacheKeys(c, ctx) {
@@ -245,13 +253,13 @@ func assertUnknownUser(c *checker.Check, ctx context.Context, s Store, errNotFou
 }
 
 // assertEveryKeyExpires looks at every key the code left in Redis.
-func assertEveryKeyExpires(c *checker.Check, ctx context.Context) {
+func assertEveryKeyExpires(c *scene, ctx context.Context) {
 	if keys := cacheKeys(c, ctx); len(keys) > 0 {
 		assertTTLs(c, ctx, "every cached key expires", keys, "a missed invalidation leaves it wrong forever")
 	}
 }
 
-func assertSameUser(c *checker.Check, name string, got, want User) {
+func assertSameUser(c *scene, name string, got, want User) {
 	msg := fmt.Sprintf("user %d, %s <%s>", got.ID, got.Name, got.Email)
 	if !same(got, want) {
 		msg = fmt.Sprintf("got %+v; Postgres holds %+v", got, want)
@@ -266,13 +274,13 @@ func same(a, b User) bool {
 // lastUpdatedUser is the user whose profile changed last, read from the
 // data: an ordinary user, and another one in every variant of the data
 // that grade uses, so that no answer can be fitted to one id.
-func lastUpdatedUser(c *checker.Check, ctx context.Context) int64 {
+func lastUpdatedUser(c *scene, ctx context.Context) int64 {
 	var id int64
 	c.RequireNoError("choose a user", c.Admin().QueryRow(ctx, `SELECT id FROM users ORDER BY updated_at DESC, id LIMIT 1`).Scan(&id))
 	return id
 }
 
-func readUser(c *checker.Check, ctx context.Context, id int64) User {
+func readUser(c *scene, ctx context.Context, id int64) User {
 	var u User
 	err := c.Admin().QueryRow(ctx, `SELECT id, name, email, updated_at FROM users WHERE id = $1`, id).
 		Scan(&u.ID, &u.Name, &u.Email, &u.UpdatedAt)
@@ -281,9 +289,9 @@ func readUser(c *checker.Check, ctx context.Context, id int64) User {
 }
 
 // cacheKeys lists the keys in the run's own Redis database, sorted.
-func cacheKeys(c *checker.Check, ctx context.Context) []string {
+func cacheKeys(c *scene, ctx context.Context) []string {
 	var keys []string
-	iter := c.AdminRedis().Scan(ctx, 0, "*", 100).Iterator()
+	iter := c.redis.Admin().Scan(ctx, 0, "*", 100).Iterator()
 	for iter.Next(ctx) {
 		keys = append(keys, iter.Val())
 	}
@@ -292,9 +300,9 @@ func cacheKeys(c *checker.Check, ctx context.Context) []string {
 	return keys
 }
 
-func resetLogs(c *checker.Check) {
+func resetLogs(c *scene) {
 	c.QueryLog().Reset()
-	c.CommandLog().Reset()
+	c.redis.Log().Reset()
 }
 
 // isWrite keeps the statements after which a change is visible to every
@@ -317,7 +325,7 @@ func queryEvidence(qs []checker.Query) checker.Evidence {
 	return checker.Evidence{Queries: checker.Statements(qs), Counts: map[string]int64{"queries": int64(len(qs))}}
 }
 
-func commandNames(cmds []checker.Command) string {
+func commandNames(cmds []redischeck.Command) string {
 	names := make([]string, len(cmds))
 	for i, cmd := range cmds {
 		names[i] = cmd.Name

@@ -36,8 +36,11 @@ const (
 	// about 0.1 ms, so the gain is smaller than across a real network:
 	// right answers measured 4× (multi-row VALUES of 1,000 rows) to 24×
 	// (unnest, COPY) on a loaded 2-core machine, one INSERT per row inside a
-	// transaction 1.2×. The round trips above are the strict test.
-	minSpeedup = 2
+	// transaction 1.2×. Multi-row VALUES plans each 4,000-parameter
+	// statement on every connection it meets, and that CPU work does not
+	// shrink with load as waits do: it measured 1.9× twice in CI, beside
+	// the other packages' tests. The round trips above are the strict test.
+	minSpeedup = 1.5
 )
 
 // Product is the check's copy of the exercise's Product, field for field:
@@ -189,7 +192,7 @@ func assertFaster(c *checker.Check, ctx context.Context, ex Exercise, products [
 	msg := fmt.Sprintf("imported %s products %.1f times faster than one INSERT per row (%s)",
 		checker.FormatCount(int64(len(products))), timing.Ratio, timing)
 	if !ok {
-		msg += fmt.Sprintf("; expected at least %d times: a row-by-row import spends its time waiting for the server, once per row", minSpeedup)
+		msg += fmt.Sprintf("; expected at least %.1f times: a row-by-row import spends its time waiting for the server, once per row", minSpeedup)
 	}
 	c.Assert("faster than one INSERT per row", ok, msg, checker.Evidence{Timing: &timing})
 }

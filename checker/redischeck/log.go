@@ -1,4 +1,4 @@
-package checker
+package redischeck
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/dblings/dblings/checker"
 )
 
 // Command is one Redis command the traced client sent.
@@ -30,8 +32,8 @@ type Command struct {
 func (c Command) Missed() bool { return errors.Is(c.Err, redis.Nil) }
 
 // Evidence reduces c to the text form kept in a record's evidence.
-func (c Command) Evidence() RedisCommand {
-	rc := RedisCommand{Name: c.Name, Args: argsText(c.Args), Pipeline: c.Pipeline}
+func (c Command) Evidence() checker.RedisCommand {
+	rc := checker.RedisCommand{Name: c.Name, Args: checker.ArgsText(c.Args), Pipeline: c.Pipeline}
 	switch {
 	case c.Missed():
 		rc.Error = "nil reply (no such key)"
@@ -41,10 +43,12 @@ func (c Command) Evidence() RedisCommand {
 	return rc
 }
 
-// RedisCommands turns commands into evidence, keeping the first 50.
-func RedisCommands(cs []Command) []RedisCommand {
-	out := make([]RedisCommand, 0, min(len(cs), maxEvidenceItems))
-	for _, c := range cs[:min(len(cs), maxEvidenceItems)] {
+// Evidence turns commands into a record's evidence, keeping the first
+// checker.MaxEvidenceItems.
+func Evidence(cs []Command) []checker.RedisCommand {
+	n := min(len(cs), checker.MaxEvidenceItems)
+	out := make([]checker.RedisCommand, 0, n)
+	for _, c := range cs[:n] {
 		out = append(out, c.Evidence())
 	}
 	return out
