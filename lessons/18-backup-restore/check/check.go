@@ -175,9 +175,16 @@ func checkTable(c *checker.Check, ctx context.Context, conn *pgx.Conn, ev eviden
 			ev.droppedAt.Format("15:04:05.000000")), checker.Evidence{})
 		return
 	}
-	var customers int64
-	c.RequireNoError(nameTable, conn.QueryRow(ctx, `SELECT count(*) FROM customers`).Scan(&customers))
-	c.Assert(nameTable, true, fmt.Sprintf("customers is back, with %d rows", customers), checker.Evidence{})
+	// The orders survived the DROP: every customer they name must be back.
+	var customers, orphans int64
+	c.RequireNoError(nameTable, conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM customers),
+	(SELECT count(DISTINCT o.customer_id) FROM orders o WHERE NOT EXISTS (SELECT FROM customers c WHERE c.id = o.customer_id))`).Scan(&customers, &orphans))
+	if orphans > 0 {
+		c.Assert(nameTable, false, fmt.Sprintf("customers is back with %d rows, but %d customers that the restored orders name are not among them: "+
+			"the table must come back as it was, from the backups, not be made anew", customers, orphans), checker.Evidence{})
+		return
+	}
+	c.Assert(nameTable, true, fmt.Sprintf("customers is back, with %d rows, every customer of the restored orders among them", customers), checker.Evidence{})
 }
 
 // checkOrders compares the restored orders with the damaged shop's: every
