@@ -173,10 +173,9 @@ func (c *Check) RequireNoError(name string, err error) {
 }
 
 // Evidence lists are capped so that a 10,000-row import does not make a
-// 10,000-line record; counts carry the full numbers. MaxEvidenceItems is
-// the cap on a list.
+// 10,000-line record; counts carry the full numbers.
 const (
-	MaxEvidenceItems = 50
+	maxEvidenceItems = 50
 	maxArgs          = 12
 	maxArgChars      = 80
 )
@@ -270,6 +269,16 @@ func argText(v any) string {
 		return shorten(fmt.Sprintf("\\x%x", b), maxArgChars)
 	}
 	return shorten(fmt.Sprintf("%v", v), maxArgChars)
+}
+
+// EvidenceList turns the first 50 of xs into evidence, each by evidence.
+func EvidenceList[T, E any](xs []T, evidence func(T) E) []E {
+	n := min(len(xs), maxEvidenceItems)
+	out := make([]E, 0, n)
+	for _, x := range xs[:n] {
+		out = append(out, evidence(x))
+	}
+	return out
 }
 
 // ArgsText prints an argument list for evidence, capped at maxArgs, for

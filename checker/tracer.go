@@ -62,13 +62,7 @@ func (q Query) Statement() SQLStatement {
 }
 
 // Statements turns queries into evidence, keeping the first 50.
-func Statements(qs []Query) []SQLStatement {
-	out := make([]SQLStatement, 0, min(len(qs), MaxEvidenceItems))
-	for _, q := range qs[:min(len(qs), MaxEvidenceItems)] {
-		out = append(out, q.Statement())
-	}
-	return out
-}
+func Statements(qs []Query) []SQLStatement { return EvidenceList(qs, Query.Statement) }
 
 // QueryLog records every statement sent through the pgx connections it is
 // attached to (as ConnConfig.Tracer). It implements pgx's QueryTracer,

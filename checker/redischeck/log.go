@@ -43,15 +43,9 @@ func (c Command) Evidence() checker.RedisCommand {
 	return rc
 }
 
-// Evidence turns commands into a record's evidence, keeping the first
-// checker.MaxEvidenceItems.
+// Evidence turns commands into a record's evidence, keeping the first 50.
 func Evidence(cs []Command) []checker.RedisCommand {
-	n := min(len(cs), checker.MaxEvidenceItems)
-	out := make([]checker.RedisCommand, 0, n)
-	for _, c := range cs[:n] {
-		out = append(out, c.Evidence())
-	}
-	return out
+	return checker.EvidenceList(cs, Command.Evidence)
 }
 
 // CommandLog records every command sent through the go-redis clients it is

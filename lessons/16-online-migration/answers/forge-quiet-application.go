@@ -16,20 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-type App int
-
-const (
-	WritesAmount App = iota
-	WritesBoth
-	UsesCents
-)
-
-type Step struct {
-	Name   string
-	Run    func(ctx context.Context, db *pgxpool.Pool) error
-	Deploy App
-}
-
 func Migration() []Step {
 	return []Step{
 		{Name: "quiet the application", Run: quiet},
@@ -49,27 +35,4 @@ func quiet(ctx context.Context, db *pgxpool.Pool) error {
 		}
 	}
 	return nil
-}
-
-func migrate(ctx context.Context, db *pgxpool.Pool) error {
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	for _, stmt := range []string{
-		`ALTER TABLE payments ADD COLUMN amount_cents bigint NOT NULL DEFAULT 0`,
-		`UPDATE payments SET amount_cents = amount * 100`,
-		`CREATE INDEX payments_amount_cents_idx ON payments (amount_cents)`,
-	} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return err
-		}
-	}
-	return tx.Commit(ctx)
-}
-
-func dropAmount(ctx context.Context, db *pgxpool.Pool) error {
-	_, err := db.Exec(ctx, `ALTER TABLE payments DROP COLUMN amount`)
-	return err
 }
