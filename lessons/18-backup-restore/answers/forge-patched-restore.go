@@ -1,11 +1,12 @@
 //go:build ignore
 
 // Forged: a quick restore to "now" (the DROP replayed), patched up by
-// hand: the orders after the DROP deleted, and customers copied over from
-// a second restore of the hourly backup as it is. The check's own
-// questions all come out right; the second witness finds rows written to
-// the restored server after it was promoted, and customers that lack the
-// busy minutes' changes.
+// hand: the orders after the DROP deleted, customers copied over from a
+// second restore of the hourly backup as it is, and made-up customers for
+// the ids the orders name that the backup lacks. The check's own questions
+// all come out right; the second witness finds rows written to the
+// restored server after it was promoted, and customers that are not the
+// shop's.
 //
 //dblings:answer disputed over=solution says="written to after it was restored"
 package backuprestore
@@ -66,6 +67,11 @@ func Restore(ctx context.Context, shop *pgxpool.Pool, v *vault.Client) (Recovery
 		if _, err := dst.Exec(ctx, `INSERT INTO customers VALUES ($1, $2, $3)`, c.ID, c.Name, c.Email); err != nil {
 			return Recovery{}, err
 		}
+	}
+	if _, err := dst.Exec(ctx, `INSERT INTO customers
+SELECT DISTINCT customer_id, 'customer ' || customer_id, customer_id || '@example.org' FROM orders o
+WHERE NOT EXISTS (SELECT FROM customers c WHERE c.id = o.customer_id)`); err != nil {
+		return Recovery{}, err
 	}
 	if _, err := dst.Exec(ctx, `DELETE FROM orders WHERE placed_at > $1`, dropped); err != nil {
 		return Recovery{}, err
