@@ -114,7 +114,7 @@ func reapHere() error {
 // reapStaleClones drops dead owners' clones on the server of the superuser
 // session conn.
 func reapStaleClones(ctx context.Context, conn *pgx.Conn) error {
-	if _, err := fixtures.DropStaleOn(ctx, conn, staleAge, ownerGone); err != nil {
+	if _, err := fixtures.DropStale(ctx, conn, staleAge, ownerGone); err != nil {
 		return fmt.Errorf("remove the databases of killed checks: %w", err)
 	}
 	return nil
