@@ -22,9 +22,9 @@ import (
 var forumTables = []string{"posts", "users", "comments"}
 
 // maxCommits bounds the transactions of a check whose pages and loader
-// each sent at most two queries: 11 pages (2 compared with the check's,
-// 9 timed), two requests of the loader, the check's own reads and its 9
-// timed baselines make well under a hundred. One query per post commits
+// each sent at most two queries: 20 pages (2 compared with the check's,
+// 18 timed), two requests of the loader, the check's own reads and its 18
+// timed baseline pages make about a hundred. One query per post commits
 // 201 per page of 100, more than 2,000 in all.
 const maxCommits = 500
 
