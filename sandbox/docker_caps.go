@@ -172,7 +172,7 @@ func dockerBaseBackup(ctx context.Context, primary Server) (*Backup, error) {
 		return err
 	}}
 	_, err := dockerExec(ctx, primary.Container, []string{"PGPASSWORD=" + password(primary)},
-		"pg_basebackup", "-h", "127.0.0.1", "-U", "postgres", "-D", dir, "-X", "stream", "-c", "fast", "--no-sync")
+		append([]string{"pg_basebackup", "-h", "127.0.0.1", "-U", "postgres", "-D", dir, "-X", "stream", "-c", "fast", "--no-sync"}, tarFormat...)...)
 	return b, err
 }
 
@@ -199,7 +199,16 @@ func dockerRestore(ctx context.Context, b *Backup, target time.Time) (*Instance,
 		}
 		return nil
 	}
-	const script = `touch "$1/recovery.signal" && exec postgres -D "$@"`
+	// The backup is in tar format (see tarFormat): unpacked beside the
+	// archives, then started.
+	const script = `set -e
+data="$1/data"
+mkdir -m 700 "$data"
+tar -xf "$1/base.tar" -C "$data"
+tar -xf "$1/pg_wal.tar" -C "$data/pg_wal"
+touch "$data/recovery.signal"
+shift
+exec postgres -D "$data" "$@"`
 	restore := "cp " + wal + "/%f %p"
 	inst.Server, err = de.runScript(ctx, image, password(b.primary), ownerLabels(owner.Self(), ""), nil,
 		script, b.dir, copyIn, recoveryArgs(restore, target)...)
@@ -217,7 +226,7 @@ func dockerRestore(ctx context.Context, b *Backup, target time.Time) (*Instance,
 func walSince(ctx context.Context, b *Backup) (string, error) {
 	dir := b.archive + "-restore-" + randomPassword()[:12]
 	const script = `set -e
-start=$(sed -n 's/^START WAL LOCATION: .*(file \(.*\))$/\1/p' "$1/backup_label")
+start=$(tar -xOf "$1/base.tar" backup_label | sed -n 's/^START WAL LOCATION: .*(file \(.*\))$/\1/p')
 test -n "$start"
 mkdir "$2"
 cd "$3"

@@ -90,10 +90,37 @@ func localBaseBackup(ctx context.Context, primary Server) (*Backup, error) {
 	if b.dir, err = le.mkdir("backup"); err != nil {
 		return b, err
 	}
-	return b, le.baseBackup(ctx, primary, b.dir)
+	return b, le.baseBackup(ctx, primary, b.dir, tarFormat...)
 }
 
-// localRestore copies the backup (it stays usable for another target),
+// tarFormat makes pg_basebackup write two tar files (base.tar, and
+// pg_wal.tar for the WAL streamed meanwhile) instead of a data directory of
+// some 1,600 files: a backup is written once and unpacked only by the
+// restore that picks it, and creating files is what a backup costs (0.5 s
+// of the 0.55 s each of a check's three backups took here, on ext4).
+var tarFormat = []string{"-F", "t"}
+
+// unpack lays a tar-format base backup out as a data directory named
+// name: base.tar, then the WAL streamed during the backup into pg_wal.
+func (le *localEnv) unpack(backup, name string) (string, error) {
+	data, err := le.mkdir(name)
+	if err != nil {
+		return data, err
+	}
+	for _, step := range []struct{ archive, into string }{
+		{"base.tar", data},
+		{"pg_wal.tar", filepath.Join(data, "pg_wal")},
+	} {
+		// As the servers' user, so that what it writes is theirs.
+		out, err := le.command("tar", "-xf", filepath.Join(backup, step.archive), "-C", step.into).CombinedOutput()
+		if err != nil {
+			return data, fmt.Errorf("unpack %s: %v\n%s", step.archive, err, tail(string(out), 10))
+		}
+	}
+	return data, nil
+}
+
+// localRestore unpacks the backup (it stays usable for another target),
 // marks the copy for recovery and starts it, fetching the archived WAL.
 func localRestore(ctx context.Context, b *Backup, target time.Time) (*Instance, error) {
 	le, inst, err := newLocalInstance()
@@ -104,9 +131,9 @@ func localRestore(ctx context.Context, b *Backup, target time.Time) (*Instance, 
 	if err != nil {
 		return inst, err
 	}
-	data, err := le.copyDir(b.dir, "restore")
+	data, err := le.unpack(b.dir, "restore")
 	if err != nil {
-		return inst, fmt.Errorf("copy the base backup: %w", err)
+		return inst, fmt.Errorf("unpack the base backup: %w", err)
 	}
 	signal := filepath.Join(data, "recovery.signal")
 	if err := os.WriteFile(signal, nil, 0o600); err != nil {

@@ -14,15 +14,16 @@ import (
 
 // BenchmarkCheckPhases splits a check into its phases (compile, prepare,
 // the learner's role, run, the witness, cleanup), with a warm environment
-// and build cache, for three lessons of different shapes: one index and a
+// and build cache, for lessons of different shapes: one index and a
 // baseline (explain-index), Redis (cache-aside), a plan of page 10,000
-// (cursor-pagination). Each iteration lays the solution with a changed
+// (cursor-pagination), a migration under live traffic (online-migration)
+// and a point-in-time restore (backup-restore). Each iteration lays the solution with a changed
 // declaration over the stub (a code edit: a comment alone would let Go skip
 // the link). The role and the witness are what the trust model costs a
 // check, reported apart. The whole edit-to-verdict, through the dblings
 // binary, is internal/cli's BenchmarkEditToVerdict.
 func BenchmarkCheckPhases(b *testing.B) {
-	for _, id := range []string{"explain-index", "cache-aside", "cursor-pagination"} {
+	for _, id := range []string{"explain-index", "cache-aside", "cursor-pagination", "online-migration", "backup-restore"} {
 		b.Run(id, func(b *testing.B) { benchPhases(b, id) })
 	}
 }
@@ -35,6 +36,9 @@ func benchPhases(b *testing.B, id string) {
 		b.Fatal(err)
 	}
 	env := servers.Get(b)
+	if needs := lesson.Needs(); needs.Archive || needs.Replica {
+		env = testenv.StartFor(b, needs) // the shared servers have neither
+	}
 	check := func(edit int) run.Timings {
 		// A package-level variable changes the compiled package, so Go links
 		// again, as after a learner's real edit (a comment would not).

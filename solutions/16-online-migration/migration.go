@@ -132,7 +132,7 @@ func contract(ctx context.Context, db *pgxpool.Pool) error {
 // and tries again after a pause that grows to maxPause.
 const (
 	lockWait = 50 * time.Millisecond
-	maxPause = 400 * time.Millisecond
+	maxPause = 100 * time.Millisecond
 	attempts = 100
 )
 
