@@ -60,6 +60,9 @@ var figures = []figure{
 	}, nil},
 	{"FirstCheckAfterPrepare", named("first check after env up and prepare, lesson 1, local%s"), "s", fixed(6), nil},
 	{"Load", named("fixture load rows/s, against pgbench -i%s"), "x", fixed(1.0), nil},
+	// The ceiling of the row above: the server alone, on the same rows
+	// (a binary dump of them replayed over one connection).
+	{"Load", named("fixture load ceiling rows/s, against pgbench -i%s"), "x", nil, []string{"server-alone"}},
 	{"Clone/FILE_COPY", named("per-check reset (clone)%s"), "s", fixed(0.3), nil},
 	{"Ready/docker", named("env up, docker, every server the catalog needs%s"), "s", fixed(3), nil},
 	{"Ready/reuse", named("env reuse (a kept environment found)%s"), "s", fixed(0.2), nil},
@@ -113,7 +116,7 @@ func main() {
 var gomaxprocs = regexp.MustCompile(`-\d+$`)
 
 // parse reads the benchmark results and keeps those the table knows, in
-// the table's order.
+// the table's order; one result may give rows to several figures.
 func parse(data []byte) ([]row, error) {
 	byFigure := make([][]row, len(figures))
 	r := benchfmt.NewReader(bytes.NewReader(data), "bench")
@@ -132,7 +135,6 @@ func parse(data []byte) ([]row, error) {
 				rest = " " + rest
 			}
 			byFigure[i] = append(byFigure[i], f.rows(res, rest)...)
-			break
 		}
 	}
 	if err := r.Err(); err != nil {
