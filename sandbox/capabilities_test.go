@@ -27,6 +27,7 @@ func testCapabilities(t *testing.T, env *sandbox.Env) {
 	t.Run("pg_stat_statements", func(t *testing.T) { testStatStatements(t, env) })
 	t.Run("replica lag control", func(t *testing.T) { testLagControl(t, replica) })
 	t.Run("clone streams to the replica", func(t *testing.T) { testCloneOnReplica(t, replica) })
+	t.Run("replica keeps little WAL", func(t *testing.T) { testReplicaWAL(t, replica) })
 	t.Run("replica stops", func(t *testing.T) { testReplicaStops(t, env) })
 	t.Run("point-in-time restore", func(t *testing.T) { testRestore(t, env) })
 	t.Run("kept record keeps them", func(t *testing.T) {
@@ -337,6 +338,31 @@ func testExternalReplica(t *testing.T, real *sandbox.Env) {
 				t.Errorf("Start = %v, want a UsageError saying %q", err, tt.says)
 			}
 		})
+	}
+}
+
+// testReplicaWAL: a standby keeps the WAL it replayed only up to
+// max_wal_size. After 400 MB of writes on the primary and a restartpoint,
+// the replica's pg_wal must hold less than that: at the default 1 GB it
+// kept all 400 MB (and, in a kept environment, grew to 1 GB, which docker
+// keeps in memory).
+func testReplicaWAL(t *testing.T, r *sandbox.Replica) {
+	ctx := testContext(t)
+	exec(t, r.Primary.URL, "CREATE TABLE wal_fill (pad text)")
+	t.Cleanup(func() { exec(t, r.Primary.URL, "DROP TABLE wal_fill") })
+	for range 4 { // about 100 MB of WAL each: rows of 1 kB are not compressed
+		exec(t, r.Primary.URL, "INSERT INTO wal_fill SELECT repeat('w', 1000) FROM generate_series(1, 100000)")
+	}
+	exec(t, r.Primary.URL, "CHECKPOINT")
+	if err := r.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, r.URL, "CHECKPOINT") // on a standby, a restartpoint
+	var mb int64
+	query(t, r.URL, "SELECT sum(size) / (1024 * 1024) FROM pg_ls_waldir()", &mb)
+	t.Logf("after 400 MB of writes and a restartpoint, the replica's pg_wal holds %d MB", mb)
+	if mb > 300 {
+		t.Errorf("the replica's pg_wal holds %d MB after a restartpoint, want at most 300 (max_wal_size is 256 MB)", mb)
 	}
 }
 
