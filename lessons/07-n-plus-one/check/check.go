@@ -36,8 +36,8 @@ const (
 	// a GROUP BY over the whole forum reads them all.
 	maxCommentShare = 0.1
 	// minSpeedup is far below what one query gets against 1 + 2N over a
-	// local connection (15 to 25 times on a loaded 2-core machine: 0.7 to
-	// 1.3 ms against 18 ms); the counts above are the strict test.
+	// local connection (20 to 25 times on a quiet 2-core machine, 7 to 12
+	// with a CPU hog on one core); the counts above are the strict test.
 	minSpeedup = 3
 	// pagesPerSample is how many pages one timing sample reads. One page
 	// takes well under a millisecond, about what a wake-up waits for a busy
