@@ -191,7 +191,7 @@ const postgresData = "/var/lib/postgresql/data"
 // dockerPostgresArgs are the settings of every Postgres container (the
 // postgres module adds fsync=off). A replica must allow as many
 // connections as its primary, so they share them.
-var dockerPostgresArgs = append([]string{"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"}, append(slotArgs, walArgs...)...)
+var dockerPostgresArgs = append([]string{"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"}, walArgs...)
 
 // servePostgres waits until the container's server answers a query and
 // returns how to reach it.

@@ -130,7 +130,7 @@ func (le *localEnv) runPostgres(ctx context.Context, postgres, data, password st
 		args := append([]string{"-D", data, "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
 			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-			"-c", "max_connections=200"}, append(append(slotArgs, walArgs...), preloadArgs...)...)
+			"-c", "max_connections=200"}, append(walArgs, preloadArgs...)...)
 		cmd := le.command(postgres, append(args, extra...)...)
 		url := fmt.Sprintf("postgres://postgres:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
 		srv, err := le.runServer(ctx, cmd, logPath, func(ctx context.Context) (string, error) { return pingPostgres(ctx, url) })

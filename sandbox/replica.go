@@ -204,17 +204,16 @@ func (r *Replica) waitStreaming(ctx context.Context) error {
 // for good: "requested WAL segment ... has already been removed".
 func replicationSlot() string { return "dblings_replica_" + strings.ToLower(randomPassword()[:12]) }
 
-// slotArgs bound what a slot may hold back on its primary: a replica gone
-// without dropping its slot (its owner was killed) would otherwise keep
-// every WAL segment from then on, in the memory of a tmpfs.
-var slotArgs = []string{"-c", "max_slot_wal_keep_size=4GB"}
-
-// walArgs bound the WAL a server keeps in pg_wal once replayed or
-// checkpointed. A standby keeps the segments it replayed, for reuse, up to
-// max_wal_size: at the default 1 GB a kept environment's replica held
-// 1 GB of them, in the memory of a tmpfs with docker, after loading every
-// lesson's data sets.
-var walArgs = []string{"-c", "max_wal_size=256MB"}
+// walArgs bound the WAL a server keeps, which docker keeps in the memory
+// of a tmpfs:
+//   - what a slot may hold back on its primary: a replica gone without
+//     dropping its slot (its owner was killed) would otherwise keep every
+//     WAL segment from then on;
+//   - what a server keeps once replayed or checkpointed: a standby keeps
+//     the segments it replayed, for reuse, up to max_wal_size, and at the
+//     default 1 GB a kept environment's replica held 1 GB of them after
+//     loading every lesson's data sets.
+var walArgs = []string{"-c", "max_slot_wal_keep_size=4GB", "-c", "max_wal_size=256MB"}
 
 // dropSlotAfter stops a replica with stop and then drops its slot on the
 // primary, which may take a moment to notice that the replica is gone.

@@ -17,9 +17,9 @@ import (
 // and build cache, for lessons of different shapes: one index and a
 // baseline (explain-index), Redis (cache-aside), a plan of page 10,000
 // (cursor-pagination), a migration under live traffic (online-migration)
-// and a point-in-time restore (backup-restore). Each iteration lays the solution with a changed
-// declaration over the stub (a code edit: a comment alone would let Go skip
-// the link). The role and the witness are what the trust model costs a
+// and a point-in-time restore (backup-restore). Each iteration lays the
+// solution with a changed declaration over the stub (a code edit: a
+// comment alone would let Go skip the link). The role and the witness are what the trust model costs a
 // check, reported apart. The whole edit-to-verdict, through the dblings
 // binary, is internal/cli's BenchmarkEditToVerdict.
 func BenchmarkCheckPhases(b *testing.B) {
